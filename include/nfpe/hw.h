@@ -405,6 +405,7 @@ struct nfpe_cmd_prog_stats {
 #define NFPE_EPERM		1
 #define NFPE_ENOENT		2
 #define NFPE_EIO		5
+#define NFPE_EACCES		13
 #define NFPE_E2BIG		7
 #define NFPE_ENOMEM		12
 #define NFPE_EFAULT		14
