@@ -3,7 +3,7 @@
 #   ktap_begin [N]          version line (and plan, if known up front)
 #   check NAME CODE...      eval CODE in a subshell; "ok" if it exits 0, else
 #                           "not ok" with its last output line as the reason
-#                           and all of its output as "# " diagnostics.
+#                           and all of its output as "# " diagnostics (before the result line).
 #                           In CODE, `die MSG` fails with MSG.
 #   skip NAME REASON        "ok N NAME # SKIP REASON"
 #   ktap_end                trailing plan if none was given; returns 1 if
@@ -25,8 +25,9 @@ _ktap_result() { # ok|not_ok NAME [REASON] [OUTPUT]
         echo "ok $NFPE_T $2"
     else
         NFPE_FAILED=$((NFPE_FAILED + 1))
-        echo "not ok $NFPE_T $2 # $3"
+        # KTAP: diagnostics first, then the result line
         [ -n "$4" ] && printf '%s\n' "$4" | sed 's/^/# /'
+        echo "not ok $NFPE_T $2 # $3"
     fi
     return 0
 }

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Run one VM scenario and report it as TAP (a meson test in suite "vm").
+
+    run-vm-test.py --builddir B --scenario NAME [--kernel default|kasan|stock]
+                   [--virtio N] [--nfp-ports N] [--kunit] [--param K=V]...
+                   [--traffic-tool PATH --frames N] [--expect-failure TEXT]
+
+Boots the VM with images/nfpe-vm (the project's QEMU at
+B/qemu/qemu-system-x86_64 unless NFPE_QEMU names another; missing: the test
+FAILS), writes the console to B/tests/vm/logs/<name>.console.log, parses the
+guest's KTAP, the KUnit KTAP and the guest dmesg (tests/vm/ktap.py) and
+prints one TAP line per result.  Exit status 1 if anything failed.
+
+--expect-failure TEXT inverts the verdict for harness self-tests: the run
+passes only if it fails with a message containing TEXT.
+"""
+import argparse
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import ktap  # noqa: E402
+
+HOST_RE = re.compile(r"^nfpe-vm: host: (.*)$")
+
+
+def bail(msg):
+    # TAP "Bail out!" makes meson report the test as failed with this message
+    print("TAP version 13")
+    print("Bail out! " + msg)
+    sys.stderr.write("run-vm-test: %s\n" % msg)
+    sys.exit(1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--builddir", "-B", required=True)
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--name", help="test name for the log file (default: the scenario)")
+    ap.add_argument("--kernel", default="default")
+    ap.add_argument("--virtio", type=int, default=0)
+    ap.add_argument("--nfp-ports", type=int, default=0)
+    ap.add_argument("--kunit", action="store_true", help="run the built-in KUnit suites (kunit.enable=1); require their results")
+    ap.add_argument("--param", action="append", default=[])
+    ap.add_argument("--append", default="")
+    ap.add_argument("--add", action="append", default=[], help="file for the guest (HOST[:GUEST])")
+    ap.add_argument("--traffic-tool", help="nfpe-traffic binary: run it against virtio port v0 (or nfp port p0)")
+    ap.add_argument("--frames", type=int, default=1000)
+    ap.add_argument("--frame-size", type=int, default=128)
+    ap.add_argument("--host-cmd", help="explicit host command (see images/nfpe-vm)")
+    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--memory", default=None)
+    ap.add_argument("--smp", type=int, default=None)
+    ap.add_argument("--expect-failure", metavar="TEXT")
+    ap.add_argument("--launcher", default=os.path.join(REPO, "images", "nfpe-vm"))
+    a = ap.parse_args()
+
+    builddir = os.path.abspath(a.builddir)
+    name = a.name or a.scenario
+    qemu = os.environ.get("NFPE_QEMU") or os.path.join(builddir, "qemu", "qemu-system-x86_64")
+    if not os.access(qemu, os.X_OK):
+        bail("QEMU binary missing: %s (build the 'qemu' target: ninja -C %s qemu, "
+             "or qemu-dev/build-qemu.sh %s; NFPE_QEMU=PATH overrides)" % (qemu, builddir, builddir))
+    if a.kernel in ("default", "kasan"):
+        k = os.path.join(builddir, "images", "bzImage-" + a.kernel)
+        if not os.path.exists(k):
+            bail("guest kernel missing: %s (images/build-kernel.sh %s%s)" % (
+                k, builddir, " --variant kasan" if a.kernel == "kasan" else ""))
+
+    logdir = os.path.join(builddir, "tests", "vm", "logs")
+    os.makedirs(logdir, exist_ok=True)
+    logfile = os.path.join(logdir, name + ".console.log")
+
+    cmd = [sys.executable, a.launcher, "-B", builddir, "--qemu", qemu, "--kernel", a.kernel,
+           "--scenario", a.scenario, "--timeout", str(a.timeout), "--log", logfile, "--quiet"]
+    if a.virtio:
+        cmd += ["--virtio", str(a.virtio)]
+    if a.nfp_ports:
+        cmd += ["--nfp-ports", str(a.nfp_ports)]
+    if a.memory:
+        cmd += ["--memory", a.memory]
+    if a.smp:
+        cmd += ["--smp", str(a.smp)]
+    params = list(a.param)
+    append = a.append
+    if a.kunit:
+        append = (append + " kunit.enable=1").strip()
+    host_cmd = a.host_cmd
+    if a.traffic_tool:
+        port = "V0" if a.virtio else "P0"
+        params.append("frames=%d" % a.frames)
+        host_cmd = ("%s --to 127.0.0.1:$NFPE_%s_TX --bind 127.0.0.1:$NFPE_%s_RX --count %d --size %d "
+                    "--expect-echo --window 32 --timeout 20" % (
+                        shlex.quote(os.path.abspath(a.traffic_tool)), port, port, a.frames, a.frame_size))
+    for p in params:
+        cmd += ["--param", p]
+    if append:
+        cmd += ["--append", append]
+    if host_cmd:
+        cmd += ["--host-cmd", host_cmd]
+    for f in a.add:
+        cmd += ["--add", f]
+
+    sys.stderr.write("run-vm-test: %s\nrun-vm-test: console log: %s\n" % (
+        " ".join(shlex.quote(c) for c in cmd), logfile))
+    t0 = time.monotonic()
+    rc = subprocess.call(cmd, stdout=sys.stderr)
+    elapsed = time.monotonic() - t0
+    try:
+        with open(logfile, errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        bail("the launcher wrote no console log (status %d)" % rc)
+
+    rep = ktap.evaluate(text, kunit="require" if a.kunit else "allow")
+    # the host command's own result
+    if host_cmd:
+        hlines = [m.group(1) for m in map(HOST_RE.match, text.splitlines()) if m]
+        st = [l for l in hlines if l.startswith("exit status ")]
+        if not st:
+            rep.add("host.traffic", False, "host command did not run or finish (guest never printed NFPE-READY?)", hlines)
+        else:
+            code = int(st[-1].split()[-1])
+            out = [l for l in hlines if not l.startswith(("running:", "exit status "))]
+            msg = next((l for l in reversed(out) if l.strip() and l.strip() not in ("PASS", "FAIL")), "")
+            rep.add("host.traffic", code == 0, msg if code else "", out)
+            for l in out:
+                if l.startswith("sent "):
+                    sys.stderr.write("run-vm-test: traffic: %s\n" % l)
+    if rc in (124, 125, 126) and not rep.failed:
+        rep.add("launcher", False, "launcher status %d" % rc)
+    m = re.search(r"nfpe-vm: scenario started ([\d.]+) s after QEMU start", text)
+    if m:
+        sys.stderr.write("run-vm-test: boot-to-first-test %s s, whole run %.1f s\n" % (m.group(1), elapsed))
+
+    if a.expect_failure:
+        failures = rep.failed
+        hit = [f for f in failures if a.expect_failure in f[2] or any(a.expect_failure in d for d in f[3])]
+        print("TAP version 13")
+        print("1..2")
+        print("%s 1 vm-run-fails" % ("ok" if failures else "not ok"))
+        if hit:
+            print("ok 2 failure-carries-guest-message # reported as: %s: %s" % (hit[0][0], hit[0][2]))
+        else:
+            print("not ok 2 failure-carries-guest-message # no failure mentions %r" % a.expect_failure)
+            sys.stdout.write("".join("#   %s: %s\n" % (f[0], f[2]) for f in failures))
+        return 0 if failures and hit else 1
+
+    sys.stdout.write(rep.tap())
+    for fname, ok, msg, diag, _ in rep.failed:
+        sys.stderr.write("run-vm-test: FAIL %s: %s\n" % (fname, msg))
+    if rep.failed:
+        sys.stderr.write("run-vm-test: console log: %s\n" % logfile)
+    return 1 if rep.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
