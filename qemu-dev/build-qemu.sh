@@ -9,7 +9,7 @@
 #   qemu-src/     the extracted source tree (Debian patches applied), plus
 #                 hw/net/nfp-ebpf -> <repo>/qemu-dev and our patches/ applied
 #   qemu-build/   the meson/ninja build directory
-#   qemu/qemu-system-x86_64   stable path to the binary (symlink)
+#   qemu/qemu-system-x86_64   stable path to the binary (hard link)
 #
 # Every step is skipped when its result is already there, so a rebuild when
 # nothing changed only runs a no-op ninja.  See docs/building-qemu.md.
@@ -245,8 +245,17 @@ ensure_configured() {
 build() {
     log "ninja -j$JOBS qemu-system-x86_64"
     ninja -C "$OBJ" -j"$JOBS" qemu-system-x86_64 >&2
+    # A hard link (a copy across filesystems), not a symlink: QEMU resolves
+    # its own path and, next to a build tree's qemu-bundle/, would look for
+    # firmware inside the build tree.  From here it uses the configured
+    # --firmwarepath, i.e. Debian's firmware directories.
+    local bin="$OUT/qemu-system-x86_64"
     mkdir -p "$OUT"
-    ln -sfn "$OBJ/qemu-system-x86_64" "$OUT/qemu-system-x86_64"
+    if [ -L "$bin" ] || ! [ "$bin" -ef "$OBJ/qemu-system-x86_64" ]; then
+        rm -f "$bin"
+        ln "$OBJ/qemu-system-x86_64" "$bin" 2>/dev/null ||
+            cp "$OBJ/qemu-system-x86_64" "$bin"
+    fi
 }
 
 ensure_packages

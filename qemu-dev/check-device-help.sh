@@ -1,0 +1,49 @@
+#!/bin/bash
+# Smoke test of the QEMU built by build-qemu.sh:
+#   1. `-device help` lists nfp-ebpf;
+#   2. on -M pc and on -M q35 (TCG), a machine with the device starts,
+#      SeaBIOS (from Debian's seabios package, via -L) runs and enumerates
+#      the device, and `info pci` shows it with its BARs assigned.
+#
+# Usage: qemu-dev/check-device-help.sh BUILDDIR
+# Exits non-zero with a message on the first failure.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILDDIR" >&2
+    exit 2
+fi
+QEMU="$1/qemu/qemu-system-x86_64"
+FW=(-L /usr/share/seabios -L /usr/lib/ipxe/qemu -L /usr/share/qemu)
+fail() { echo "check-device-help: FAIL: $*" >&2; exit 1; }
+
+[ -x "$QEMU" ] || fail "$QEMU not found: run qemu-dev/build-qemu.sh $1 first"
+
+out=$("$QEMU" -device help 2>&1) || fail "'-device help' exited non-zero: $out"
+line=$(grep -E '^name "nfp-ebpf"' <<<"$out") || \
+    fail "'-device help' does not list nfp-ebpf"
+echo "ok: -device help: $line"
+
+for machine in pc q35; do
+    # Let the firmware run for a moment (it assigns the BARs), then ask the
+    # monitor for the PCI list and quit.
+    out=$( { sleep 4; echo "info pci"; sleep 1; echo "quit"; } |
+           timeout 60 "$QEMU" "${FW[@]}" -M "$machine" -accel tcg -m 128 \
+               -nodefaults -display none -serial none \
+               -device nfp-ebpf,id=nfp0 -monitor stdio 2>&1 ) ||
+        fail "-M $machine: QEMU exited with status $?: $out"
+    grep -q 'PCI device 1af4:10f0' <<<"$out" ||
+        fail "-M $machine: nfp-ebpf (1af4:10f0) missing from 'info pci': $out"
+    dev=$(awk '/PCI device 1af4:10f0/,/id "nfp0"/' <<<"$out")
+    grep -q 'Ethernet controller' <<<"$dev" ||
+        fail "-M $machine: device class is not Ethernet: $dev"
+    grep -Eq 'BAR0: 32 bit memory at 0x[0-9a-f]+ \[0x[0-9a-f]+\]' <<<"$dev" ||
+        fail "-M $machine: BAR0 not assigned by the firmware: $dev"
+    grep -Eq 'BAR2: 32 bit memory at 0x[0-9a-f]+ \[0x[0-9a-f]+\]' <<<"$dev" ||
+        fail "-M $machine: BAR2 (MSI-X) not assigned by the firmware: $dev"
+    grep -q 'BAR0: 32 bit memory at 0xffffffff' <<<"$dev" &&
+        fail "-M $machine: BAR0 left unassigned: $dev"
+    echo "ok: -M $machine: realized and enumerated:"
+    sed 's/^/    /' <<<"$dev"
+done
+echo "check-device-help: all checks passed"
