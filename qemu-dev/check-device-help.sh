@@ -1,11 +1,15 @@
 #!/bin/bash
 # Smoke test of the QEMU built by build-qemu.sh:
 #   1. `-device help` lists nfp-ebpf;
-#   2. on -M pc and on -M q35 (TCG), a machine with the device starts,
+#   2. on -M pc, on -M q35 (root bus) and on -M q35 behind a pcie-root-port
+#      (TCG), a machine with the device starts,
 #      SeaBIOS (from Debian's seabios package, via -L) runs and enumerates
 #      the device, and `info pci` shows it with its BARs assigned.
 #
 # Usage: qemu-dev/check-device-help.sh BUILDDIR
+# Environment (optional), for a device that needs more to realize:
+#   NFPE_DEVICE_PROPS   appended to the -device nfp-ebpf option, e.g. ",netdev=n0"
+#   NFPE_EXTRA_ARGS     extra QEMU arguments, e.g. "-netdev user,id=n0"
 # Exits non-zero with a message on the first failure.
 set -euo pipefail
 
@@ -14,6 +18,8 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 QEMU="$1/qemu/qemu-system-x86_64"
+PROPS=${NFPE_DEVICE_PROPS:-}
+EXTRA=${NFPE_EXTRA_ARGS:-}
 FW=(-L /usr/share/seabios -L /usr/lib/ipxe/qemu -L /usr/share/qemu)
 fail() { echo "check-device-help: FAIL: $*" >&2; exit 1; }
 
@@ -24,13 +30,21 @@ line=$(grep -E '^name "nfp-ebpf"' <<<"$out") || \
     fail "'-device help' does not list nfp-ebpf"
 echo "ok: -device help: $line"
 
-for machine in pc q35; do
+# name | machine | extra arguments placing the device
+CONFIGS=(
+    "pc|pc|-device nfp-ebpf,id=nfp0$PROPS"
+    "q35|q35|-device nfp-ebpf,id=nfp0$PROPS"
+    "q35-root-port|q35|-device pcie-root-port,id=rp0,chassis=1 -device nfp-ebpf,id=nfp0,bus=rp0$PROPS"
+)
+for cfg in "${CONFIGS[@]}"; do
+    IFS='|' read -r machine mtype extra <<<"$cfg"
     # Let the firmware run for a moment (it assigns the BARs), then ask the
     # monitor for the PCI list and quit.
+    # shellcheck disable=SC2086  # $extra is a word list
     out=$( { sleep 4; echo "info pci"; sleep 1; echo "quit"; } |
-           timeout 60 "$QEMU" "${FW[@]}" -M "$machine" -accel tcg -m 128 \
+           timeout 60 "$QEMU" "${FW[@]}" -M "$mtype" -accel tcg -m 128 \
                -nodefaults -display none -serial none \
-               -device nfp-ebpf,id=nfp0 -monitor stdio 2>&1 ) ||
+               $EXTRA $extra -monitor stdio 2>&1 ) ||
         fail "-M $machine: QEMU exited with status $?: $out"
     grep -q 'PCI device 1af4:10f0' <<<"$out" ||
         fail "-M $machine: nfp-ebpf (1af4:10f0) missing from 'info pci': $out"
