@@ -143,10 +143,17 @@ static void nfpe_core_vector_arm(struct nfpe_core *core, unsigned vector)
 		nfpe_core_vector_fire(core, vector);
 }
 
+/*
+ * Vector 0 signals IRQ_CAUSE bits only while NFPE_CTRL_ENABLE is set, so
+ * that events before the driver is ready (link changes at power-on, bad
+ * register accesses while probing) do not leave the vector auto-masked.
+ * Causes that accumulate meanwhile are signalled when ENABLE is set.
+ */
 void nfpe_core_raise_cause(struct nfpe_core *core, uint32_t cause)
 {
 	core->irq_cause |= cause;
-	nfpe_core_vector_fire(core, NFPE_VEC_CTRL);
+	if (core->ctrl & NFPE_CTRL_ENABLE)
+		nfpe_core_vector_fire(core, NFPE_VEC_CTRL);
 }
 
 /* ---- Reset -------------------------------------------------------- */
@@ -225,6 +232,7 @@ bool nfpe_core_init(struct nfpe_core *core, const struct nfpe_props *props,
 		    char **errmsg)
 {
 	uint32_t pkt_room;
+	unsigned i;
 
 	memset(core, 0, sizeof(*core));
 	*errmsg = NULL;
@@ -302,6 +310,9 @@ bool nfpe_core_init(struct nfpe_core *core, const struct nfpe_props *props,
 	core->progs = g_new0(struct nfpe_loaded_prog, props->max_progs);
 	core->frame_buf_len = NFPE_PKT_SIZE;
 	core->frame_buf = g_malloc0(core->frame_buf_len);
+	/* Links start up; the glue reports the backend's real state. */
+	for (i = 0; i < NFPE_MAX_PORTS; i++)
+		core->port[i].link_up = i < props->ports;
 
 	nfpe_core_full_reset(core);
 	core->dcnt[NFPE_DC_RESETS] = 0;	/* power-on is not a reset */
@@ -664,6 +675,8 @@ static void nfpe_ctrl_write(struct nfpe_core *core, uint32_t val)
 	}
 	core->ctrl = val;
 	if ((val & NFPE_CTRL_ENABLE) && !was) {
+		if (core->irq_cause)
+			nfpe_core_vector_fire(core, NFPE_VEC_CTRL);
 		for (p = 0; p < core->props.ports; p++) {
 			unsigned q;
 
