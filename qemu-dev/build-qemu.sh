@@ -2,7 +2,10 @@
 # Build qemu-system-x86_64 (Debian bookworm's QEMU 7.2 source) with the
 # nfp-ebpf device compiled in.
 #
-# Usage: qemu-dev/build-qemu.sh BUILDDIR
+# Usage: qemu-dev/build-qemu.sh BUILDDIR [PATHFILE]
+#   Prints the binary's path on stdout (progress goes to stderr); with
+#   PATHFILE, also writes it there (the output of the meson target, see
+#   qemu-dev/README-meson.txt).
 #
 # Layout under BUILDDIR (all of it is a cache; delete BUILDDIR to start over):
 #   qemu-dl/      the Debian source package as downloaded (.dsc, .orig, .debian)
@@ -15,10 +18,11 @@
 # nothing changed only runs a no-op ninja.  See docs/building-qemu.md.
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-    echo "usage: $0 BUILDDIR" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: $0 BUILDDIR [PATHFILE]" >&2
     exit 2
 fi
+PATHFILE=${2:-}
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 QDEV="$REPO/qemu-dev"
@@ -57,7 +61,7 @@ CONFIGURE_FLAGS=(
 
 # ---------------------------------------------------------------- packages --
 PACKAGES=(
-    dpkg-dev build-essential ninja-build meson pkg-config python3
+    dpkg-dev build-essential patch xz-utils ninja-build meson pkg-config python3
     libglib2.0-dev libfdt-dev libslirp-dev libpixman-1-dev zlib1g-dev
     flex bison seabios ipxe-qemu qemu-system-data
 )
@@ -258,8 +262,16 @@ build() {
     fi
 }
 
+# One build per BUILDDIR at a time (meson may run us while a user does too).
+exec 9>"$BUILDDIR/.build-qemu.lock"
+flock 9
+
 ensure_packages
 ensure_source
 ensure_configured
 build
 echo "$OUT/qemu-system-x86_64"
+if [ -n "$PATHFILE" ]; then
+    echo "$OUT/qemu-system-x86_64" >"$PATHFILE.tmp"
+    mv "$PATHFILE.tmp" "$PATHFILE"
+fi
