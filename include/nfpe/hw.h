@@ -20,8 +20,8 @@
  * Bring-up sequence (driver)
  *   1. read NFPE_REG_ID / NFPE_REG_ABI, refuse an unknown major;
  *   2. walk the capability TLVs at NFPE_REG_CAP_OFF;
- *   3. program NFPE_REG_CTRL_VECTOR, run the self-test (scratch register,
- *      NFPE_REG_IRQ_TEST, an NFPE_CMD_ECHO through DMA);
+ *   3. set NFPE_CTRL_ENABLE (commands need it), run the self-test (scratch
+ *      register, NFPE_REG_IRQ_TEST, an NFPE_CMD_ECHO through DMA);
  *   4. per port: program the rings and vectors, post RX buffers, set
  *      NFPE_PORT_CTRL_ENABLE.
  */
@@ -117,7 +117,9 @@
  * Rings.  Sizes are powers of two between NFPE_RING_MIN and NFPE_RING_MAX
  * entries; base addresses are aligned to the descriptor size.  A ring with
  * size 0 is off.  Indexes are free-running 32-bit counters: the slot of
- * index i is i & (size - 1).
+ * index i is i & (size - 1).  Ring geometry (BASE, SIZE) may only be
+ * written while the port is disabled, and writing it restarts the ring at
+ * index 0 (HEAD = TAIL = 0).
  *
  * TX: the driver fills descriptors and writes TX_TAIL; the device sends
  * them, sets NFPE_TXD_DONE in each and advances TX_HEAD.
