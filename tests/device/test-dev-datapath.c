@@ -219,7 +219,7 @@ static void test_rx_dma_error(void)
 static void test_tx(void)
 {
 	struct fake *f = fake_new(NULL);
-	uint8_t frame[256];
+	uint8_t frame[2048] = { 0 };
 	size_t len = mk_udp4(frame, port0_mac, 1, 2, 3, 4, 64);
 	GByteArray *s;
 	uint8_t *d;
