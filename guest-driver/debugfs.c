@@ -5,6 +5,7 @@
  *   caps          the capability list as the driver read it
  *   reset         write anything: reset the device and recover now
  *   fault_inject  NFPE_REG_FAULT_INJECT (bits the FAULT_INJECT cap offers)
+ *   echo          read: run an ECHO command, print 0 or the error
  *
  * The VM tests use reset and fault_inject to drive the recovery paths.
  */
@@ -63,6 +64,13 @@ static const struct file_operations nfpe_reset_fops = {
 	.llseek	= noop_llseek,
 };
 
+static int nfpe_echo_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", nfpe_cmd_echo_test(m->private));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nfpe_echo);
+
 static int nfpe_fault_get(void *data, u64 *val)
 {
 	struct nfpe_dev *nn = data;
@@ -90,6 +98,7 @@ void nfpe_debugfs_init(struct nfpe_dev *nn)
 	nn->debugfs = debugfs_create_dir(pci_name(nn->pdev), nfpe_debugfs_root);
 	debugfs_create_file("caps", 0400, nn->debugfs, nn, &nfpe_caps_fops);
 	debugfs_create_file("reset", 0200, nn->debugfs, nn, &nfpe_reset_fops);
+	debugfs_create_file("echo", 0400, nn->debugfs, nn, &nfpe_echo_fops);
 	debugfs_create_file_unsafe("fault_inject", 0600, nn->debugfs, nn,
 				   &nfpe_fault_fops);
 }

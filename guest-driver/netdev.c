@@ -68,7 +68,10 @@ int nfpe_dp_start(struct nfpe_port *port)
 	return 0;
 }
 
-/* Take the datapath down; the device stops touching our memory first. */
+/*
+ * Take the datapath down: no more xmit, XDP redirects or polls, then the
+ * device stops touching our memory, then the rings go.
+ */
 void nfpe_dp_stop(struct nfpe_port *port)
 {
 	struct net_device *netdev = port->netdev;
@@ -79,16 +82,14 @@ void nfpe_dp_stop(struct nfpe_port *port)
 	netif_carrier_off(netdev);
 	netif_tx_disable(netdev);
 	WRITE_ONCE(port->dp_up, false);
-	nfpe_rings_hw_disable(port);
 	/* ndo_xdp_xmit callers run under RCU */
 	synchronize_net();
-	for (q = 0; q < port->num_queues; q++) {
-		struct nfpe_r_vec *r_vec = &port->r_vecs[q];
-
-		if (r_vec->irq_requested)
-			synchronize_irq(r_vec->irq);
-		napi_disable(&r_vec->napi);
-	}
+	for (q = 0; q < port->num_queues; q++)
+		napi_disable(&port->r_vecs[q].napi);
+	nfpe_rings_hw_disable(port);
+	for (q = 0; q < port->num_queues; q++)
+		if (port->r_vecs[q].irq_requested)
+			synchronize_irq(port->r_vecs[q].irq);
 	nfpe_rings_free(port);
 }
 
@@ -128,21 +129,21 @@ static int nfpe_change_mtu(struct net_device *netdev, int new_mtu)
 	return err;
 }
 
-/* The device filters on its own MAC only: anything else needs PROMISC. */
+/*
+ * The device accepts broadcast, multicast and its own MAC; other unicast
+ * (a random MAC, secondary unicast addresses, promiscuous mode) needs
+ * PROMISC.
+ */
 void nfpe_port_write_rx_mode(struct nfpe_port *port)
 {
 	struct net_device *netdev = port->netdev;
-	u32 ctrl;
+	u32 ctrl = NFPE_PORT_CTRL_ENABLE | NFPE_PORT_CTRL_RX_META;
 
 	if (!READ_ONCE(port->dp_up))
 		return;
-	ctrl = nfpe_port_rd(port, NFPE_PORT_CTRL);
-	if (port->random_mac ||
-	    (netdev->flags & (IFF_PROMISC | IFF_ALLMULTI)) ||
-	    !netdev_mc_empty(netdev) || !netdev_uc_empty(netdev))
+	if (port->random_mac || (netdev->flags & IFF_PROMISC) ||
+	    !netdev_uc_empty(netdev))
 		ctrl |= NFPE_PORT_CTRL_PROMISC;
-	else
-		ctrl &= ~NFPE_PORT_CTRL_PROMISC;
 	nfpe_port_wr(port, NFPE_PORT_CTRL, ctrl);
 }
 

@@ -35,6 +35,10 @@ int nfpe_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return nfpe_xdp_setup(port, bpf);
+	case XDP_SETUP_PROG_HW:
+		NL_SET_ERR_MSG_MOD(bpf->extack,
+				   "XDP offload is not implemented yet");
+		return -EOPNOTSUPP;
 	default:
 		/* XDP_SETUP_PROG_HW and map offload: the offload code */
 		return -EINVAL;
