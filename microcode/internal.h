@@ -110,7 +110,7 @@ struct nfpe_prog {
 	uint32_t n_maps, n_held;
 	struct nfpe_prog_map *map;	/* [n_maps] slot -> bound map */
 	struct nfpe_dinsn *code;	/* [n_insns] */
-	struct nfpe_prog_counters ctr;	/* updated atomically */
+	struct nfpe_prog_counters ctr;	/* single writer, untorn stores */
 };
 
 /*

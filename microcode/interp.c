@@ -208,6 +208,12 @@ static uint16_t select_handler(uint8_t op, const struct nfpe_dinsn *di)
 
 /* ---- the interpreter ---------------------------------------------- */
 
+static inline void counter_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + v,
+			 __ATOMIC_RELAXED);
+}
+
 /* t == NULL: prepare p's handlers instead of running. */
 static void interp(struct nfpe_prog *p, const struct nfpe_env *env,
 		   struct nfpe_thread *t, struct nfpe_run_result *res)
@@ -753,11 +759,16 @@ out:
 	res->stall = stall;
 	res->cycles = issue + stall;
 	t->csr[NFPE_CSR_CYCLES] = (uint32_t)res->cycles;
-	__atomic_fetch_add(&p->ctr.runs, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&p->ctr.insns, res->insns, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&p->ctr.cycles, res->cycles, __ATOMIC_RELAXED);
+	/*
+	 * Runs of one program are serialised by the caller (as map
+	 * commands are, see maps.c); the counters are read concurrently
+	 * (nfpe_prog_counters), so they are stored whole, never torn.
+	 */
+	counter_add(&p->ctr.runs, 1);
+	counter_add(&p->ctr.insns, res->insns);
+	counter_add(&p->ctr.cycles, res->cycles);
 	if (status != NFPE_RUN_OK)
-		__atomic_fetch_add(&p->ctr.errors, 1, __ATOMIC_RELAXED);
+		counter_add(&p->ctr.errors, 1);
 }
 
 void nfpe__interp_prepare(struct nfpe_prog *p)
