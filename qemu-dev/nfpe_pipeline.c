@@ -77,6 +77,69 @@ uint32_t nfpe_toeplitz(const uint8_t *key, size_t key_len,
 }
 
 /*
+ * Table-driven Toeplitz for the fixed key: entry [i][v] is the hash
+ * contribution of byte value v at input position i (36 bytes cover the
+ * longest input, IPv6 addresses + ports).  Built once; equal to
+ * nfpe_toeplitz() bit for bit (tested).
+ */
+#define NFPE_RSS_MAX_IN	36
+static uint32_t nfpe_rss_tab[NFPE_RSS_MAX_IN][256];
+
+static uint32_t nfpe_key_window(const uint8_t *key, size_t key_len,
+				size_t bit)
+{
+	uint32_t w = 0;
+	unsigned j;
+
+	for (j = 0; j < 32; j++) {
+		size_t k = bit + j;
+		uint32_t b = k / 8 < key_len ? (key[k / 8] >> (7 - k % 8)) & 1
+					     : 0;
+
+		w = w << 1 | b;
+	}
+	return w;
+}
+
+static void nfpe_rss_tab_init(void)
+{
+	static gsize done;
+
+	if (g_once_init_enter(&done)) {
+		unsigned i, v, b;
+
+		for (i = 0; i < NFPE_RSS_MAX_IN; i++) {
+			uint32_t win[8];
+
+			for (b = 0; b < 8; b++)
+				win[b] = nfpe_key_window(nfpe_rss_key,
+							 sizeof(nfpe_rss_key),
+							 8 * i + b);
+			for (v = 0; v < 256; v++) {
+				uint32_t h = 0;
+
+				for (b = 0; b < 8; b++) {
+					if (v & (0x80u >> b))
+						h ^= win[b];
+				}
+				nfpe_rss_tab[i][v] = h;
+			}
+		}
+		g_once_init_leave(&done, 1);
+	}
+}
+
+static uint32_t nfpe_rss_fast(const uint8_t *in, size_t n)
+{
+	uint32_t h = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h ^= nfpe_rss_tab[i][in[i]];
+	return h;
+}
+
+/*
  * Hash over src/dst address and, for unfragmented TCP/UDP, src/dst
  * port, in that order (the Toeplitz input the RSS specification uses).
  */
@@ -127,7 +190,8 @@ uint32_t nfpe_rss_hash(const uint8_t *f, size_t len, uint32_t *type)
 		n += 4;
 		*type = NFPE_HASH_TYPE_L4;
 	}
-	return nfpe_toeplitz(nfpe_rss_key, sizeof(nfpe_rss_key), in, n);
+	nfpe_rss_tab_init();
+	return nfpe_rss_fast(in, n);
 }
 
 /* ---- Metadata ----------------------------------------------------- */

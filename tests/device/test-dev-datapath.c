@@ -559,6 +559,36 @@ static void test_toeplitz(void)
 		g_assert_cmphex(nfpe_rss_hash(fr, 30, &t), ==, 0);
 		g_assert_cmpuint(t, ==, NFPE_HASH_TYPE_NONE);
 	}
+	/* IPv6 + TCP (same suite): src 3ffe:2501:200:1fff::7 port 2794,
+	 * dst 3ffe:2501:200:3::1 port 1766 */
+	{
+		static const uint8_t src6[16] = { 0x3f, 0xfe, 0x25, 0x01, 0x02,
+			0x00, 0x1f, 0xff, 0, 0, 0, 0, 0, 0, 0, 7 };
+		static const uint8_t dst6[16] = { 0x3f, 0xfe, 0x25, 0x01, 0x02,
+			0x00, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 1 };
+		uint8_t fr[14 + 40 + 20] = { 0 };
+		uint32_t t;
+
+		fr[12] = 0x86;
+		fr[13] = 0xdd;
+		fr[14] = 0x60;
+		fr[20] = 6;	/* TCP */
+		memcpy(fr + 22, src6, 16);
+		memcpy(fr + 38, dst6, 16);
+		fr[54] = 2794 >> 8;
+		fr[55] = 2794 & 0xff;
+		fr[56] = 1766 >> 8;
+		fr[57] = 1766 & 0xff;
+		g_assert_cmphex(nfpe_rss_hash(fr, sizeof(fr), &t), ==,
+				0x40207d3d);
+		g_assert_cmpuint(t, ==, NFPE_HASH_TYPE_L4);
+		g_assert_cmphex(nfpe_toeplitz(nfpe_rss_key, 40, fr + 22, 36),
+				==, 0x40207d3d);
+		fr[20] = 58;	/* ICMPv6: addresses only */
+		g_assert_cmphex(nfpe_rss_hash(fr, sizeof(fr), &t), ==,
+				0x2cc18cd5);
+		g_assert_cmpuint(t, ==, NFPE_HASH_TYPE_L3);
+	}
 }
 
 static void test_multiqueue(void)
