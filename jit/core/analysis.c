@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * analysis.c - pass 3 (analysis) and the decisions of pass 4 (optimise).
+ *
+ *  - control flow: jump targets, reachability from every entry;
+ *  - a forward "must" dataflow over the CFG: for each register, whether
+ *    its high half is provably zero and whether its value is a known
+ *    constant (joins intersect);
+ *  - per instruction operand decisions: source folded into an
+ *    immediate, result folded into a constant, 64-bit work narrowed to
+ *    32 bits;
+ *  - combined packet loads (a byte-assembly idiom becomes one load);
+ *  - a backward liveness of register halves with dead-instruction
+ *    elimination ("faint" values): codegen writes a high half only
+ *    when someone reads it.
+ *
+ * Every decision depends on an NFPE_JIT_OPT_* flag; with all flags off
+ * the code generator emits the full 64-bit sequence for everything.
+ */
+#include "jit-internal.h"
+
+static uint64_t sext32(int32_t v)
+{
+	return (uint64_t)(int64_t)v;
+}
+
+static void rv_set_unknown(struct jit_rv *r)
+{
+	r->known = 0;
+	r->val = 0;
+}
+
+static void rv_set_const(struct jit_rv *r, uint64_t v)
+{
+	r->known = RV_CONST | ((v >> 32) ? 0 : RV_K32);
+	r->val = v;
+}
+
+/* Successors of insn i: returns count, fills s[0..1]. */
+static int succs(struct jit *j, uint32_t i, uint32_t s[2])
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+	uint8_t op = NFPE_BPF_OP(in->code);
+
+	if (jit_is_ldimm64(in)) {
+		s[0] = i + 2;
+		return 1;
+	}
+	if (cls == NFPE_BPF_JMP || cls == NFPE_BPF_JMP32) {
+		if (op == NFPE_BPF_EXIT)
+			return 0;
+		if (op == NFPE_BPF_CALL) {
+			s[0] = i + 1;
+			return 1;
+		}
+		if (op == NFPE_BPF_JA) {
+			s[0] = i + 1 + in->off;
+			return 1;
+		}
+		s[0] = i + 1;
+		s[1] = i + 1 + in->off;
+		return 2;
+	}
+	s[0] = i + 1;
+	return 1;
+}
+
+static bool fact_flag(struct jit *j, uint32_t i, uint32_t f)
+{
+	return j->p->facts && (j->p->facts[i].flags & f);
+}
+
+/* Forward transfer of one instruction over the abstract state. */
+static void xfer(struct jit *j, uint32_t i, struct jit_rv *st)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+	uint8_t op = NFPE_BPF_OP(in->code);
+	struct jit_rv *d = &st[in->dst_reg];
+	struct jit_rv s;
+	int r;
+
+	switch (cls) {
+	case NFPE_BPF_ALU:
+	case NFPE_BPF_ALU64:
+		if (NFPE_BPF_SRC(in->code) == NFPE_BPF_K || op == NFPE_BPF_NEG ||
+		    op == NFPE_BPF_END)
+			rv_set_const(&s, sext32(in->imm));
+		else
+			s = st[in->src_reg];
+		if (op == NFPE_BPF_END) {
+			if (d->known & RV_CONST) {
+				rv_set_const(d, nfpe_jit_eval_alu(in->code,
+					     d->val, 0, in->imm));
+			} else if (in->imm != 64) {
+				rv_set_unknown(d);
+				d->known = RV_K32;
+			} else if (NFPE_BPF_SRC(in->code) == NFPE_BPF_TO_BE) {
+				rv_set_unknown(d);
+			}
+			break;
+		}
+		if ((s.known & RV_CONST) &&
+		    (op == NFPE_BPF_MOV || (d->known & RV_CONST))) {
+			rv_set_const(d, nfpe_jit_eval_alu(in->code, d->val,
+							  s.val, in->imm));
+			break;
+		}
+		if (cls == NFPE_BPF_ALU) {
+			rv_set_unknown(d);
+			d->known = RV_K32;
+			break;
+		}
+		switch (op) {
+		case NFPE_BPF_MOV:
+			*d = s;
+			break;
+		case NFPE_BPF_AND:
+			d->known = ((d->known | s.known) & RV_K32);
+			break;
+		case NFPE_BPF_OR:
+		case NFPE_BPF_XOR:
+			d->known = (d->known & s.known & RV_K32);
+			break;
+		case NFPE_BPF_DIV:
+		case NFPE_BPF_MOD:
+			d->known &= RV_K32;
+			break;
+		case NFPE_BPF_RSH:
+			if ((s.known & RV_CONST) && (s.val & 63) >= 32)
+				d->known = RV_K32;
+			else
+				d->known &= RV_K32;
+			break;
+		default:
+			rv_set_unknown(d);
+			break;
+		}
+		if (!(d->known & RV_CONST))
+			d->val = 0;
+		break;
+	case NFPE_BPF_LDX:
+		rv_set_unknown(d);
+		if (NFPE_BPF_SIZE(in->code) != NFPE_BPF_DW)
+			d->known = RV_K32;
+		break;
+	case NFPE_BPF_LD:
+		if (jit_is_ldimm64(in)) {
+			if (in->src_reg == 0)
+				rv_set_const(d, (uint32_t)in->imm |
+					     (uint64_t)(uint32_t)in[1].imm << 32);
+			else {
+				rv_set_unknown(d);
+				d->known = RV_K32;
+			}
+		} else {
+			/* LD_ABS/IND: r0 = data, r1-r5 clobbered */
+			for (r = 1; r <= 5; r++)
+				rv_set_unknown(&st[r]);
+			rv_set_unknown(&st[0]);
+			st[0].known = RV_K32;
+		}
+		break;
+	case NFPE_BPF_JMP:
+		if (op != NFPE_BPF_CALL)
+			break;
+		for (r = 0; r <= 5; r++)
+			rv_set_unknown(&st[r]);
+		if (jit_is_helper_call(in) &&
+		    (in->imm == NFPE_BPF_FUNC_get_prandom_u32 ||
+		     in->imm == NFPE_BPF_FUNC_map_lookup_elem))
+			st[0].known = RV_K32;
+		break;
+	default:
+		break;
+	}
+}
+
+static bool join(struct jit_rv *into, const struct jit_rv *from)
+{
+	bool changed = false;
+	int r;
+
+	for (r = 0; r < JIT_NREGS; r++) {
+		uint32_t k = into[r].known & from[r].known;
+
+		if ((k & RV_CONST) && into[r].val != from[r].val)
+			k &= ~RV_CONST;
+		if (k != into[r].known) {
+			into[r].known = k;
+			if (!(k & RV_CONST))
+				into[r].val = 0;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static int forward(struct jit *j)
+{
+	struct jit_rv st[JIT_NREGS];
+	bool changed = true;
+	uint32_t i, s[2], k, guard = 0;
+	int ns, r;
+
+	for (k = 0; k < j->nsub; k++) {
+		struct jit_insn *e = &j->ii[j->sub[k].start];
+
+		for (r = 0; r < JIT_NREGS; r++)
+			rv_set_unknown(&e->in[r]);
+		e->in[10].known = RV_K32;
+		e->visited = true;
+	}
+	while (changed) {
+		changed = false;
+		if (++guard > 64 + j->n)
+			return jit_error(j, -NFPE_EINVAL, -1,
+					 "analysis does not converge");
+		for (i = 0; i < j->n; i++) {
+			if (!j->ii[i].visited || (j->ii[i].flags & JI_SECOND))
+				continue;
+			nfpe_memcpy(st, j->ii[i].in, sizeof(st));
+			xfer(j, i, st);
+			ns = succs(j, i, s);
+			for (r = 0; r < ns; r++) {
+				struct jit_insn *t;
+
+				if (s[r] >= j->n)
+					continue;
+				t = &j->ii[s[r]];
+				if (!t->visited) {
+					nfpe_memcpy(t->in, st, sizeof(st));
+					t->visited = true;
+					changed = true;
+				} else if (join(t->in, st)) {
+					changed = true;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int cfg(struct jit *j)
+{
+	uint32_t *stack, sp = 0, i, s[2], k;
+	int ns, r;
+
+	stack = j->a->alloc(j->a->opaque, sizeof(*stack) * (j->n + 1));
+	if (!stack)
+		return jit_error(j, -NFPE_ENOMEM, -1, "out of memory");
+	for (k = 0; k < j->nsub; k++) {
+		j->ii[j->sub[k].start].flags |= JI_REACH;
+		stack[sp++] = j->sub[k].start;
+	}
+	while (sp) {
+		i = stack[--sp];
+		ns = succs(j, i, s);
+		for (r = 0; r < ns; r++) {
+			if (s[r] >= j->n || (j->ii[s[r]].flags & JI_SECOND) ||
+			    j->ii[s[r]].sub != j->ii[i].sub) {
+				j->a->free(j->a->opaque, stack);
+				return jit_error(j, -NFPE_EINVAL, i,
+						 "insn %u: jump out of range", i);
+			}
+			if (ns == 2 || NFPE_BPF_OP(j->insn[i].code) ==
+			    NFPE_BPF_JA)
+				j->ii[s[r]].flags |= JI_TARGET;
+			if (!(j->ii[s[r]].flags & JI_REACH)) {
+				j->ii[s[r]].flags |= JI_REACH;
+				stack[sp++] = s[r];
+			}
+		}
+	}
+	j->a->free(j->a->opaque, stack);
+	for (i = 0; i < j->n; i++) {
+		if (fact_flag(j, i, NFPE_FACT_JMP_TARGET))
+			j->ii[i].flags |= JI_TARGET;
+		if (!(j->ii[i].flags & JI_REACH) &&
+		    !(j->ii[i].flags & JI_SECOND)) {
+			j->res->stats.unreachable++;
+			if (!(j->opts & NFPE_JIT_OPT_DCE))
+				j->ii[i].flags |= JI_REACH;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Operand decisions.  JI_SRCK: the source operand is the immediate
+ * kval (a K-form insn, or a register holding a known constant that an
+ * immediate can represent).  JI_FOLD: the whole result is rval.
+ */
+static void decide(struct jit *j, uint32_t i)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	struct jit_insn *ii = &j->ii[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+	uint8_t op = NFPE_BPF_OP(in->code);
+	bool zext = j->opts & NFPE_JIT_OPT_ZEXT;
+	bool cst = j->opts & NFPE_JIT_OPT_CONST;
+	const struct jit_rv *d = &ii->in[in->dst_reg];
+	const struct jit_rv *s = &ii->in[in->src_reg];
+	bool is64 = cls == NFPE_BPF_ALU64 || cls == NFPE_BPF_JMP;
+
+	if (cls != NFPE_BPF_ALU && cls != NFPE_BPF_ALU64 &&
+	    cls != NFPE_BPF_JMP && cls != NFPE_BPF_JMP32)
+		return;
+	if (cls == NFPE_BPF_JMP && (op == NFPE_BPF_CALL ||
+				    op == NFPE_BPF_EXIT || op == NFPE_BPF_JA))
+		return;
+	if ((cls == NFPE_BPF_ALU || cls == NFPE_BPF_ALU64) &&
+	    (op == NFPE_BPF_END || op == NFPE_BPF_NEG)) {
+		if (cst && (d->known & RV_CONST)) {
+			ii->flags |= JI_FOLD;
+			ii->rval = nfpe_jit_eval_alu(in->code, d->val, 0,
+						     in->imm);
+		}
+		if (zext && ((d->known & RV_K32) ||
+			     fact_flag(j, i, NFPE_FACT_DST32)))
+			ii->flags |= JI_K32D;
+		return;
+	}
+	if (NFPE_BPF_SRC(in->code) == NFPE_BPF_K) {
+		ii->flags |= JI_SRCK;
+		ii->kval = sext32(in->imm);
+	} else if (cst && (s->known & RV_CONST) &&
+		   (!is64 || s->val == sext32((int32_t)s->val))) {
+		ii->flags |= JI_SRCK;
+		ii->kval = is64 ? s->val : (uint32_t)s->val;
+		j->res->stats.folded++;
+	}
+	if (zext && (((ii->flags & JI_SRCK) && !(ii->kval >> 32)) ||
+		     (!(ii->flags & JI_SRCK) && ((s->known & RV_K32) ||
+		      fact_flag(j, i, NFPE_FACT_SRC32)))))
+		ii->flags |= JI_K32S;
+	if (zext && ((d->known & RV_K32) ||
+		     fact_flag(j, i, NFPE_FACT_DST32)))
+		ii->flags |= JI_K32D;
+	if (cst && (d->known & RV_CONST)) {
+		ii->dconst = true;
+		ii->dval = d->val;
+	}
+	if (!cst)
+		return;
+	if (cls == NFPE_BPF_JMP || cls == NFPE_BPF_JMP32) {
+		if ((ii->flags & JI_SRCK) && (d->known & RV_CONST)) {
+			ii->flags |= JI_FOLD;
+			ii->rval = nfpe_jit_eval_jmp(in->code, d->val,
+						     ii->kval);
+			j->res->stats.folded++;
+		}
+		return;
+	}
+	if (op == NFPE_BPF_MOV && (ii->flags & JI_SRCK) &&
+	    NFPE_BPF_SRC(in->code) == NFPE_BPF_X) {
+		ii->flags |= JI_FOLD;
+		ii->rval = nfpe_jit_eval_alu(in->code, 0, ii->kval, in->imm);
+	} else if (op != NFPE_BPF_MOV && (ii->flags & JI_SRCK) &&
+		   (d->known & RV_CONST)) {
+		ii->flags |= JI_FOLD;
+		ii->rval = nfpe_jit_eval_alu(in->code, d->val,
+			   NFPE_BPF_SRC(in->code) == NFPE_BPF_K ?
+			   ii->kval : s->val, in->imm);
+		j->res->stats.folded++;
+	}
+}
+
+/* Register halves an instruction's microcode reads. */
+uint32_t jit_insn_uses(struct jit *j, uint32_t i, uint32_t live_out)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	struct jit_insn *ii = &j->ii[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+	uint8_t op = NFPE_BPF_OP(in->code);
+	uint8_t d = in->dst_reg, s = in->src_reg;
+	bool srck = ii->flags & JI_SRCK;
+	bool k32s = ii->flags & JI_K32S, k32d = ii->flags & JI_K32D;
+	bool hlive = !(j->opts & NFPE_JIT_OPT_ZEXT) ||
+		     (live_out & HB_HI(d));
+	uint32_t u = 0;
+
+	if (ii->flags & JI_MERGED)
+		return 0;
+	switch (cls) {
+	case NFPE_BPF_ALU64:
+		if (ii->flags & JI_FOLD)
+			return 0;
+		switch (op) {
+		case NFPE_BPF_MOV:
+			if (srck)
+				return 0;
+			u = HB_LO(s);
+			if (hlive && !k32s)
+				u |= HB_HI(s);
+			return u;
+		case NFPE_BPF_ADD:
+		case NFPE_BPF_SUB:
+		case NFPE_BPF_MUL:
+		case NFPE_BPF_OR:
+		case NFPE_BPF_AND:
+		case NFPE_BPF_XOR:
+			u = HB_LO(d) | (srck ? 0 : HB_LO(s));
+			if (hlive) {
+				if (!k32d)
+					u |= HB_HI(d);
+				if (!srck && !k32s)
+					u |= HB_HI(s);
+			}
+			return u;
+		case NFPE_BPF_NEG:
+			return HB_LO(d) | (hlive ? HB_HI(d) : 0);
+		case NFPE_BPF_DIV:
+		case NFPE_BPF_MOD:
+			u = HB_LO(d) | (srck ? 0 : HB_LO(s));
+			if (k32d && k32s)
+				return u;
+			return u | HB_HI(d) | (srck ? 0 : HB_HI(s));
+		case NFPE_BPF_END:
+			return HB_BOTH(d);
+		default:	/* shifts */
+			u = srck ? 0 : HB_LO(s);
+			if (op == NFPE_BPF_LSH && !hlive)
+				return u | HB_LO(d);
+			return u | HB_BOTH(d);
+		}
+	case NFPE_BPF_ALU:
+		if (ii->flags & JI_FOLD)
+			return 0;
+		if (op == NFPE_BPF_MOV)
+			return srck ? 0 : HB_LO(s);
+		if (op == NFPE_BPF_END && in->imm == 64)
+			return HB_BOTH(d);
+		return HB_LO(d) | (srck || op == NFPE_BPF_NEG ||
+				   op == NFPE_BPF_END ? 0 : HB_LO(s));
+	case NFPE_BPF_LDX:
+		if (ii->flags & JI_PKTLD)
+			return HB_LO(s);
+		return HB_LO(s);
+	case NFPE_BPF_ST:
+		return HB_LO(d);
+	case NFPE_BPF_STX:
+		u = HB_LO(d) | HB_LO(s);
+		if (NFPE_BPF_SIZE(in->code) == NFPE_BPF_DW)
+			u |= HB_HI(s);
+		return u;
+	case NFPE_BPF_LD:
+		if (jit_is_ldimm64(in))
+			return 0;
+		/* LD_ABS/IND: implicit ctx in r6, index register */
+		return NFPE_BPF_MODE(in->code) == NFPE_BPF_IND ? HB_LO(s) : 0;
+	case NFPE_BPF_JMP:
+	case NFPE_BPF_JMP32:
+		if (op == NFPE_BPF_JA)
+			return 0;
+		if (op == NFPE_BPF_EXIT)
+			return ii->sub ? HB_BOTH(0) : HB_LO(0);
+		if (op == NFPE_BPF_CALL) {
+			if (jit_is_pseudo_call(in))
+				return HB_BOTH(1) | HB_BOTH(2) | HB_BOTH(3) |
+				       HB_BOTH(4) | HB_BOTH(5) | HB_LO(10);
+			return HB_LO(1) | HB_LO(2) | HB_LO(3) | HB_LO(4) |
+			       HB_LO(5);
+		}
+		if ((ii->flags & JI_FOLD))
+			return 0;
+		u = HB_LO(d) | (srck ? 0 : HB_LO(s));
+		if (cls == NFPE_BPF_JMP32)
+			return u;
+		if (!(k32d && k32s)) {
+			u |= HB_HI(d);
+			if (!srck)
+				u |= HB_HI(s);
+		}
+		return u;
+	}
+	return 0;
+}
+
+uint32_t jit_insn_defs(struct jit *j, uint32_t i)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+	uint8_t op = NFPE_BPF_OP(in->code);
+
+	if (j->ii[i].flags & JI_MERGED)
+		return 0;
+	switch (cls) {
+	case NFPE_BPF_ALU:
+	case NFPE_BPF_ALU64:
+		if (op == NFPE_BPF_END && in->imm == 64 &&
+		    NFPE_BPF_SRC(in->code) == NFPE_BPF_TO_LE)
+			return 0;
+		return HB_BOTH(in->dst_reg);
+	case NFPE_BPF_LDX:
+		if (j->ii[i].flags & JI_PKTLD)
+			return HB_BOTH(in->dst_reg) |
+			       HB_BOTH(j->insn[i + 1].dst_reg);
+		if (j->ii[i].flags & JI_MERGED)
+			return 0;
+		return HB_BOTH(in->dst_reg);
+	case NFPE_BPF_LD:
+		if (jit_is_ldimm64(in))
+			return HB_BOTH(in->dst_reg);
+		return HB_BOTH(0) | HB_BOTH(1) | HB_BOTH(2) | HB_BOTH(3) |
+		       HB_BOTH(4) | HB_BOTH(5);
+	case NFPE_BPF_JMP:
+		if (op == NFPE_BPF_CALL)
+			return HB_BOTH(0) | HB_BOTH(1) | HB_BOTH(2) |
+			       HB_BOTH(3) | HB_BOTH(4) | HB_BOTH(5);
+		return 0;
+	}
+	return 0;
+}
+
+static bool has_side_effect(struct jit *j, uint32_t i)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[i];
+	uint8_t cls = NFPE_BPF_CLASS(in->code);
+
+	if (cls == NFPE_BPF_ST || cls == NFPE_BPF_STX ||
+	    cls == NFPE_BPF_JMP || cls == NFPE_BPF_JMP32)
+		return true;
+	if (cls == NFPE_BPF_LD && !jit_is_ldimm64(in))
+		return true;	/* LD_ABS may end the program */
+	return false;
+}
+
+static void liveness(struct jit *j, bool dce)
+{
+	bool changed = true;
+	uint32_t i, s[2], out, in, k;
+	int ns, r;
+
+	for (i = 0; i < j->n; i++) {
+		j->ii[i].live_in = 0;
+		j->ii[i].live_out = 0;
+		j->ii[i].flags &= ~JI_DEAD;
+	}
+	while (changed) {
+		changed = false;
+		for (k = j->n; k-- > 0;) {
+			struct jit_insn *ii = &j->ii[k];
+			uint32_t def;
+
+			if (!(ii->flags & JI_REACH) || (ii->flags & JI_SECOND))
+				continue;
+			out = 0;
+			ns = succs(j, k, s);
+			for (r = 0; r < ns; r++)
+				if (s[r] < j->n)
+					out |= j->ii[s[r]].live_in;
+			/* the caller's r6-r9 survive the callee's exit */
+			if (jit_is_pseudo_call(&j->insn[k]))
+				out |= 0;
+			if (j->p->facts && (j->p->facts[k].flags &
+					    NFPE_FACT_LIVE) && dce) {
+				uint32_t m = 0;
+
+				for (r = 0; r < JIT_NREGS; r++)
+					if (j->p->facts[k].live & NFPE_BIT(r))
+						m |= HB_BOTH(r);
+				out &= m;
+			}
+			def = jit_insn_defs(j, k);
+			if (dce && !(ii->flags & JI_SIDE) && def &&
+			    !(def & out)) {
+				in = out;
+				ii->flags |= JI_DEAD;
+			} else {
+				in = jit_insn_uses(j, k, out) | (out & ~def);
+				ii->flags &= ~JI_DEAD;
+			}
+			if (!(j->opts & NFPE_JIT_OPT_ZEXT))
+				in |= (in & 0x155555u) << 1;
+			if (in != ii->live_in || out != ii->live_out) {
+				ii->live_in = in;
+				ii->live_out = out;
+				changed = true;
+			}
+		}
+	}
+}
+
+/*
+ * Combined packet loads: the byte-assembly idiom
+ *	rA = *(u8 *)(rB + o); rC = *(u8 *)(rB + o + 1);
+ *	rC <<= 8; rC |= rA;		(rA dead afterwards)
+ * is one little-endian 16-bit packet load into rC.
+ */
+static void combine_pkt_loads(struct jit *j)
+{
+	const struct nfpe_jit_insn_facts *f = j->p->facts;
+	uint32_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i + 3 < j->n; i++) {
+		const struct nfpe_bpf_insn *a = &j->insn[i];
+		const struct nfpe_bpf_insn *b = &j->insn[i + 1];
+		const struct nfpe_bpf_insn *c = &j->insn[i + 2];
+		const struct nfpe_bpf_insn *d = &j->insn[i + 3];
+		uint8_t ldb = NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B;
+		uint8_t ra = a->dst_reg, rc = b->dst_reg;
+
+		if (a->code != ldb || b->code != ldb ||
+		    f[i].ptr != NFPE_PTR_PKT || f[i + 1].ptr != NFPE_PTR_PKT ||
+		    a->src_reg != b->src_reg || b->off != a->off + 1 ||
+		    ra == a->src_reg || ra == rc || rc == a->src_reg)
+			continue;
+		if ((c->code != (NFPE_BPF_ALU64 | NFPE_BPF_LSH | NFPE_BPF_K) &&
+		     c->code != (NFPE_BPF_ALU | NFPE_BPF_LSH | NFPE_BPF_K)) ||
+		    c->dst_reg != rc || c->imm != 8)
+			continue;
+		if ((d->code != (NFPE_BPF_ALU64 | NFPE_BPF_OR | NFPE_BPF_X) &&
+		     d->code != (NFPE_BPF_ALU | NFPE_BPF_OR | NFPE_BPF_X)) ||
+		    d->dst_reg != rc || d->src_reg != ra)
+			continue;
+		if ((j->ii[i + 1].flags | j->ii[i + 2].flags |
+		     j->ii[i + 3].flags) & JI_TARGET)
+			continue;
+		if (j->ii[i + 3].live_out & HB_BOTH(ra))
+			continue;
+		j->ii[i].flags |= JI_PKTLD;
+		j->ii[i + 1].flags |= JI_MERGED;
+		j->ii[i + 2].flags |= JI_MERGED;
+		j->ii[i + 3].flags |= JI_MERGED;
+		j->res->stats.pkt_combined++;
+		i += 3;
+	}
+}
+
+int jit_analyse(struct jit *j)
+{
+	uint32_t i, dead = 0;
+	int err;
+
+	err = cfg(j);
+	if (err)
+		return err;
+	err = forward(j);
+	if (err)
+		return err;
+	for (i = 0; i < j->n; i++) {
+		if (!(j->ii[i].flags & JI_REACH))
+			continue;
+		if (has_side_effect(j, i))
+			j->ii[i].flags |= JI_SIDE;
+		decide(j, i);
+	}
+	liveness(j, j->opts & NFPE_JIT_OPT_DCE);
+	if (j->opts & NFPE_JIT_OPT_PKTLD) {
+		combine_pkt_loads(j);
+		liveness(j, j->opts & NFPE_JIT_OPT_DCE);
+	}
+	for (i = 0; i < j->n; i++)
+		if (j->ii[i].flags & JI_DEAD)
+			dead++;
+	j->res->stats.dead = dead;
+	return 0;
+}

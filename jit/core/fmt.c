@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fmt.c - the JIT core's message formatter and name tables.
+ *
+ * A tiny vsnprintf: %s, %d, %u, %x, %c and %% with an optional 'l' or
+ * 'll' length modifier.  It always NUL-terminates (size > 0) and returns
+ * the length the full message needs.
+ */
+#include "nfpe_jit.h"
+
+struct fmt_out {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void fmt_putc(struct fmt_out *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void fmt_puts(struct fmt_out *o, const char *s)
+{
+	if (!s)
+		s = "(null)";
+	while (*s)
+		fmt_putc(o, *s++);
+}
+
+static void fmt_num(struct fmt_out *o, uint64_t v, unsigned int base,
+		    bool neg)
+{
+	char tmp[24];
+	int n = 0;
+
+	if (neg)
+		fmt_putc(o, '-');
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		fmt_putc(o, tmp[--n]);
+}
+
+size_t nfpe_jit_vfmt(char *buf, size_t size, const char *fmt,
+		     nfpe_va_list ap)
+{
+	struct fmt_out o = { buf, size, 0 };
+	int lng;
+
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			fmt_putc(&o, *fmt);
+			continue;
+		}
+		fmt++;
+		lng = 0;
+		while (*fmt == 'l') {
+			lng++;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 's':
+			fmt_puts(&o, nfpe_va_arg(ap, const char *));
+			break;
+		case 'c':
+			fmt_putc(&o, (char)nfpe_va_arg(ap, int));
+			break;
+		case 'd': {
+			int64_t v;
+
+			if (lng >= 2)
+				v = nfpe_va_arg(ap, long long);
+			else if (lng == 1)
+				v = nfpe_va_arg(ap, long);
+			else
+				v = nfpe_va_arg(ap, int);
+			fmt_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10,
+				v < 0);
+			break;
+		}
+		case 'u':
+		case 'x': {
+			uint64_t v;
+
+			if (lng >= 2)
+				v = nfpe_va_arg(ap, unsigned long long);
+			else if (lng == 1)
+				v = nfpe_va_arg(ap, unsigned long);
+			else
+				v = nfpe_va_arg(ap, unsigned int);
+			fmt_num(&o, v, *fmt == 'x' ? 16 : 10, false);
+			break;
+		}
+		case '%':
+			fmt_putc(&o, '%');
+			break;
+		case '\0':
+			fmt--;
+			break;
+		default:
+			fmt_putc(&o, '%');
+			fmt_putc(&o, *fmt);
+			break;
+		}
+	}
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return o.len;
+}
+
+size_t nfpe_jit_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	nfpe_va_list ap;
+	size_t n;
+
+	nfpe_va_start(ap, fmt);
+	n = nfpe_jit_vfmt(buf, size, fmt, ap);
+	nfpe_va_end(ap);
+	return n;
+}
+
+const char *nfpe_jit_helper_name(int32_t id)
+{
+	static const char * const names[] = {
+		"unspec", "map_lookup_elem", "map_update_elem",
+		"map_delete_elem", "probe_read", "ktime_get_ns",
+		"trace_printk", "get_prandom_u32", "get_smp_processor_id",
+		"skb_store_bytes", "l3_csum_replace", "l4_csum_replace",
+		"tail_call", "clone_redirect", "get_current_pid_tgid",
+		"get_current_uid_gid", "get_current_comm",
+		"get_cgroup_classid", "skb_vlan_push", "skb_vlan_pop",
+		"skb_get_tunnel_key", "skb_set_tunnel_key",
+		"perf_event_read", "redirect", "get_route_realm",
+		"perf_event_output", "skb_load_bytes", "get_stackid",
+		"csum_diff", "skb_get_tunnel_opt", "skb_set_tunnel_opt",
+		"skb_change_proto", "skb_change_type", "skb_under_cgroup",
+		"get_hash_recalc", "get_current_task", "probe_write_user",
+		"current_task_under_cgroup", "skb_change_tail",
+		"skb_pull_data", "csum_update", "set_hash_invalid",
+		"get_numa_node_id", "skb_change_head", "xdp_adjust_head",
+		"probe_read_str", "get_socket_cookie", "get_socket_uid",
+		"set_hash", "setsockopt", "skb_adjust_room", "redirect_map",
+		"sk_redirect_map", "sock_map_update", "xdp_adjust_meta",
+		"perf_event_read_value", "perf_prog_read_value",
+		"getsockopt", "override_return", "sock_ops_cb_flags_set",
+		"msg_redirect_map", "msg_apply_bytes", "msg_cork_bytes",
+		"msg_pull_data", "bind", "xdp_adjust_tail",
+		"skb_get_xfrm_state", "get_stack",
+		"skb_load_bytes_relative", "fib_lookup",
+	};
+
+	if (id >= 0 && (size_t)id < sizeof(names) / sizeof(names[0]))
+		return names[id];
+	return "unknown";
+}
+
+const char *nfpe_jit_map_type_name(uint32_t type)
+{
+	static const char * const names[] = {
+		"UNSPEC", "HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY",
+		"PERCPU_HASH", "PERCPU_ARRAY", "STACK_TRACE", "CGROUP_ARRAY",
+		"LRU_HASH", "LRU_PERCPU_HASH", "LPM_TRIE", "ARRAY_OF_MAPS",
+		"HASH_OF_MAPS", "DEVMAP", "SOCKMAP", "CPUMAP", "XSKMAP",
+		"SOCKHASH", "CGROUP_STORAGE", "REUSEPORT_SOCKARRAY",
+		"PERCPU_CGROUP_STORAGE", "QUEUE", "STACK", "SK_STORAGE",
+		"DEVMAP_HASH", "STRUCT_OPS", "RINGBUF", "INODE_STORAGE",
+		"TASK_STORAGE", "BLOOM_FILTER", "USER_RINGBUF",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]))
+		return names[type];
+	return "UNKNOWN";
+}
+
+void nfpe_jit_caps_default(struct nfpe_jit_caps *caps)
+{
+	caps->code_store = 8192;
+	caps->stack_size = 512;
+	caps->engines = NFPE_BIT(NFPE_ENG_MAP_LOOKUP) |
+			NFPE_BIT(NFPE_ENG_MAP_UPDATE) |
+			NFPE_BIT(NFPE_ENG_MAP_DELETE) |
+			NFPE_BIT(NFPE_ENG_RANDOM) | NFPE_BIT(NFPE_ENG_KTIME) |
+			NFPE_BIT(NFPE_ENG_ADJ_HEAD) |
+			NFPE_BIT(NFPE_ENG_ADJ_TAIL) |
+			NFPE_BIT(NFPE_ENG_ADJ_META);
+	caps->map_types = NFPE_BIT(1) | NFPE_BIT(2) | NFPE_BIT(5) |
+			  NFPE_BIT(6) | NFPE_BIT(9);
+	caps->max_maps = 64;
+	caps->max_key = 64;
+	caps->max_value = 4096;
+	caps->max_entries = 65536;
+}
