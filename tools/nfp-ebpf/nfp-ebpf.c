@@ -7,6 +7,7 @@
  *   nfp-ebpf validate FILE.img           run the device's image validator
  *   nfp-ebpf run FILE.img --pcap IN ...  run a program over a capture
  *   nfp-ebpf caps                        default device capabilities
+ *   nfp-ebpf jit OBJ.o ...               eBPF object -> image (jit/user)
  *
  * docs/tools.md has every subcommand with examples.
  */
@@ -16,6 +17,9 @@
 #include <string.h>
 
 #include "nfp-ebpf.h"
+#ifdef NFP_EBPF_HAVE_JIT
+#include "nfpe_jit_user.h"
+#endif
 
 static void *tool_zalloc(void *opaque, size_t size)
 {
@@ -451,6 +455,11 @@ static const struct {
 	  "[--map SLOT:KEY=VALUE]... [--dump-maps]",
 	  "run a program over a capture: verdicts, instructions, cycles" },
 	{ "caps", cmd_caps, "", "print the default device capabilities" },
+#ifdef NFP_EBPF_HAVE_JIT
+	{ "jit", nfpe_cli_jit, "OBJ.o [--section S | --prog NAME] [-o "
+	  "FILE.img] [--stats]", "compile a BPF object: does it offload, "
+	  "and to what" },
+#endif
 };
 
 static void usage(FILE *f)
