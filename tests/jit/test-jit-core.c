@@ -4,6 +4,7 @@
  * microcode interpreter, checked against eBPF semantics computed here
  * in C, with every optimisation set (all on, all off, all but one).
  */
+#include <errno.h>
 #include <string.h>
 #include "jit-test-util.h"
 
@@ -420,6 +421,530 @@ static void test_jmp(gconstpointer data)
 	jt_dev_free(d);
 }
 
+/* ---- memory, context, helpers, calls ----------------------------- */
+
+#define PROG(p, ...) do {						\
+		const struct nfpe_bpf_insn _i[] = { __VA_ARGS__ };	\
+		memcpy((p)->insns, _i, sizeof(_i));			\
+		(p)->n = G_N_ELEMENTS(_i);				\
+	} while (0)
+
+static uint8_t test_frame[128];
+
+static void init_frame(void)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(test_frame); k++)
+		test_frame[k] = (uint8_t)(k * 7 + 3);
+	test_frame[12] = 0x08;	/* IPv4 ethertype */
+	test_frame[13] = 0x00;
+}
+
+/* Run p with every optimisation set; all must return want. */
+static void expect_all(struct jt_dev *d, struct jt_prog *p, uint32_t want)
+{
+	size_t o;
+	uint32_t got;
+
+	for (o = 0; o < NOPT_SETS; o++) {
+		g_assert_cmpuint(jt_run(d, p, jt_opt_sets[o], test_frame,
+					sizeof(test_frame), &got, NULL), ==,
+				 NFPE_RUN_OK);
+		if (got != want)
+			g_error("opts 0x%x: got 0x%x want 0x%x", jt_opt_sets[o],
+				got, want);
+	}
+}
+
+static uint64_t frame64(uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, test_frame + off, 8);
+	return v;
+}
+
+static void test_stack(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	static const uint8_t sz[] = { NFPE_BPF_B, NFPE_BPF_H, NFPE_BPF_W,
+				      NFPE_BPF_DW };
+	static const uint64_t mask[] = { 0xff, 0xffff, 0xffffffff, ~0ull };
+	uint64_t a = frame64(16), b = frame64(24);
+	size_t k;
+
+	for (k = 0; k < 4; k++) {
+		/* STX then LDX of each size, low and high words */
+		PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 2, 6, 16),
+		     ST(NFPE_BPF_DW, 10, -16, -1),
+		     STX(sz[k], 10, 2, -16), LDX(sz[k], 0, 10, -16), EXIT());
+		expect_all(d, p, (uint32_t)(a & mask[k]));
+		PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 2, 6, 16),
+		     STX(sz[k], 10, 2, -16), LDX(sz[k], 0, 10, -16),
+		     ALU64_IMM(NFPE_BPF_RSH, 0, 32), EXIT());
+		expect_all(d, p, (uint32_t)((a & mask[k]) >> 32));
+		/* ST immediate (sign-extended for DW) */
+		PROG(p, ST(sz[k], 10, -8, -2), LDX(sz[k], 0, 10, -8),
+		     ALU64_IMM(NFPE_BPF_RSH, 0, k == 3 ? 32 : 0), EXIT());
+		expect_all(d, p, k == 3 ? 0xffffffffu :
+			   (uint32_t)(0xfffffffeu & mask[k]));
+		PROG(p, ST(NFPE_BPF_DW, 10, -8, -1), ST(sz[k], 10, -8, 0),
+		     LDX(NFPE_BPF_DW, 0, 10, -8), EXIT());
+		expect_all(d, p, (uint32_t)~mask[k]);
+	}
+	/* atomic add on the stack, 32 and 64 bits */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 2, 6, 16),
+	     LDX(NFPE_BPF_DW, 3, 6, 24), STX(NFPE_BPF_DW, 10, 2, -8),
+	     AADD(NFPE_BPF_DW, 10, 3, -8), LDX(NFPE_BPF_DW, 0, 10, -8),
+	     ALU64_IMM(NFPE_BPF_RSH, 0, 32), EXIT());
+	expect_all(d, p, (uint32_t)((a + b) >> 32));
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 2, 6, 16),
+	     LDX(NFPE_BPF_DW, 3, 6, 24), STX(NFPE_BPF_DW, 10, 2, -8),
+	     AADD(NFPE_BPF_W, 10, 3, -8), LDX(NFPE_BPF_DW, 0, 10, -8),
+	     EXIT());
+	expect_all(d, p, (uint32_t)a + (uint32_t)b);
+	/* a stack pointer in another register, spilled and reloaded */
+	PROG(p, MOV64_REG(2, 10), ALU64_IMM(NFPE_BPF_ADD, 2, -24),
+	     STX(NFPE_BPF_DW, 10, 2, -8), ST(NFPE_BPF_W, 2, 4, 77),
+	     LDX(NFPE_BPF_DW, 3, 10, -8), LDX(NFPE_BPF_W, 0, 3, 4), EXIT());
+	expect_all(d, p, 77);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+static void test_packet(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	static const uint8_t sz[] = { NFPE_BPF_B, NFPE_BPF_H, NFPE_BPF_W,
+				      NFPE_BPF_DW };
+	size_t k, o;
+	uint32_t got;
+
+	for (k = 0; k < 4; k++) {
+		uint64_t m = k == 3 ? ~0ull : (1ull << (8u << k)) - 1;
+
+		PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(sz[k], 0, 6, 33),
+		     EXIT());
+		expect_all(d, p, (uint32_t)(frame64(33) & m));
+		/* store A's bytes at 40 */
+		PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 2, 6, 16),
+		     STX(sz[k], 6, 2, 40), MOV64_IMM(0, 2), EXIT());
+		for (o = 0; o < NOPT_SETS; o++) {
+			uint8_t *pk;
+
+			g_assert_cmpuint(jt_run(d, p, jt_opt_sets[o],
+						test_frame, sizeof(test_frame),
+						&got, NULL), ==, NFPE_RUN_OK);
+			pk = d->t->pkt + d->t->csr[NFPE_CSR_PKT_DATA];
+			g_assert_cmpmem(pk + 40, 1u << k, test_frame + 16,
+					1u << k);
+			g_assert_cmpmem(pk + 40 + (1u << k), 8,
+					test_frame + 40 + (1u << k), 8);
+		}
+	}
+	/* the byte-assembly idiom the packet-load combiner merges */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_B, 2, 6, 12),
+	     LDX(NFPE_BPF_B, 0, 6, 13), ALU64_IMM(NFPE_BPF_LSH, 0, 8),
+	     ALU64_REG(NFPE_BPF_OR, 0, 2), EXIT());
+	expect_all(d, p, test_frame[12] | test_frame[13] << 8);
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_B, 2, 6, 20),
+	     LDX(NFPE_BPF_B, 0, 6, 21), ALU32_IMM(NFPE_BPF_LSH, 0, 8),
+	     ALU32_REG(NFPE_BPF_OR, 0, 2), ALU64_IMM(NFPE_BPF_LSH, 0, 8),
+	     ALU64_REG(NFPE_BPF_OR, 0, 2), EXIT());
+	expect_all(d, p, ((test_frame[20] | test_frame[21] << 8) << 8) |
+		   test_frame[20]);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+static void test_map(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	uint32_t arr = jt_dev_map(d, NFPE_BPF_MAP_ARRAY, 4, 16, 4);
+	uint32_t hash = jt_dev_map(d, NFPE_BPF_MAP_HASH, 8, 8, 16);
+	uint64_t a = frame64(16), b = frame64(24), v[2], hv;
+	uint32_t key = 2;
+	uint64_t hkey;
+	size_t o;
+	uint32_t got;
+
+	/* array: lookup, store, atomic adds, load back */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 7, 6, 16),
+	     LDX(NFPE_BPF_DW, 8, 6, 24), ST(NFPE_BPF_W, 10, -4, 2),
+	     MOV64_REG(2, 10), ALU64_IMM(NFPE_BPF_ADD, 2, -4),
+	     LD_MAP(1, arr), CALL_HELPER(NFPE_BPF_FUNC_map_lookup_elem),
+	     JMP_IMM(NFPE_BPF_JNE, 0, 0, 2), MOV64_IMM(0, 99), EXIT(),
+	     STX(NFPE_BPF_DW, 0, 7, 0), AADD(NFPE_BPF_DW, 0, 8, 0),
+	     ST(NFPE_BPF_DW, 0, 8, 0), AADD(NFPE_BPF_W, 0, 8, 8),
+	     AADD(NFPE_BPF_W, 0, 8, 12),
+	     LDX(NFPE_BPF_W, 0, 0, 8), EXIT());
+	for (o = 0; o < NOPT_SETS; o++) {
+		g_assert_cmpuint(jt_run(d, p, jt_opt_sets[o], test_frame,
+					sizeof(test_frame), &got, NULL), ==,
+				 NFPE_RUN_OK);
+		g_assert_cmpuint(got, ==, (uint32_t)b);
+		g_assert_cmpint(nfpe_map_lookup(d->maps, d->map_ids[arr], &key,
+						v), ==, 0);
+		g_assert_cmphex(v[0], ==, a + b);
+		g_assert_cmphex(v[1], ==, (uint64_t)(uint32_t)b << 32 |
+				(uint32_t)b);
+	}
+	/* hash: update from the program (key and value on the stack) */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_DW, 7, 6, 16),
+	     STX(NFPE_BPF_DW, 10, 7, -8), LDX(NFPE_BPF_DW, 7, 6, 24),
+	     STX(NFPE_BPF_DW, 10, 7, -16),
+	     MOV64_REG(2, 10), ALU64_IMM(NFPE_BPF_ADD, 2, -8),
+	     MOV64_REG(3, 10), ALU64_IMM(NFPE_BPF_ADD, 3, -16),
+	     MOV64_IMM(4, 0), LD_MAP(1, hash),
+	     CALL_HELPER(NFPE_BPF_FUNC_map_update_elem), EXIT());
+	for (o = 0; o < NOPT_SETS; o++) {
+		hkey = a;
+		nfpe_map_delete(d->maps, d->map_ids[hash], &hkey);
+		g_assert_cmpuint(jt_run(d, p, jt_opt_sets[o], test_frame,
+					sizeof(test_frame), &got, NULL), ==,
+				 NFPE_RUN_OK);
+		g_assert_cmpuint(got, ==, 0);
+		g_assert_cmpint(nfpe_map_lookup(d->maps, d->map_ids[hash],
+						&hkey, &hv), ==, 0);
+		g_assert_cmphex(hv, ==, b);
+	}
+	/* hash: delete with the key in the packet; result -ENOENT second */
+	PROG(p, LDX(NFPE_BPF_W, 2, 1, 0), ALU64_IMM(NFPE_BPF_ADD, 2, 16),
+	     LD_MAP(1, hash), CALL_HELPER(NFPE_BPF_FUNC_map_delete_elem),
+	     EXIT());
+	g_assert_cmpuint(jt_run(d, p, NFPE_JIT_OPT_ALL, test_frame,
+				sizeof(test_frame), &got, NULL), ==,
+			 NFPE_RUN_OK);
+	g_assert_cmpint((int32_t)got, ==, 0);
+	g_assert_cmpuint(jt_run(d, p, 0, test_frame, sizeof(test_frame),
+				&got, NULL), ==, NFPE_RUN_OK);
+	g_assert_cmpint((int32_t)got, ==, -NFPE_ENOENT);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+static void test_ctx(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	size_t o;
+	uint32_t got;
+
+	/* XDP: data_end - data, data_meta, ifindex, queue */
+	PROG(p, LDX(NFPE_BPF_W, 2, 1, 0), LDX(NFPE_BPF_W, 0, 1, 4),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 2), EXIT());
+	expect_all(d, p, sizeof(test_frame));
+	PROG(p, LDX(NFPE_BPF_W, 2, 1, 0), LDX(NFPE_BPF_W, 0, 1, 8),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 2), EXIT());
+	expect_all(d, p, 0);
+	PROG(p, LDX(NFPE_BPF_W, 0, 1, 16), LDX(NFPE_BPF_W, 2, 1, 12),
+	     ALU64_REG(NFPE_BPF_ADD, 0, 2), EXIT());
+	for (o = 0; o < NOPT_SETS; o++) {
+		jt_run(d, p, jt_opt_sets[o], test_frame, sizeof(test_frame),
+		       &got, NULL);
+		g_assert_cmpuint(got, ==, d->t->csr[NFPE_CSR_QUEUE] +
+				 d->t->csr[NFPE_CSR_IFINDEX]);
+	}
+	/* tc: len, protocol, mark/priority/tc_index written and read */
+	p->type = NFPE_PROG_TC;
+	PROG(p, LDX(NFPE_BPF_W, 0, 1, 0), EXIT());
+	p->type = NFPE_PROG_TC;
+	expect_all(d, p, sizeof(test_frame));
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 16), ST(NFPE_BPF_W, 1, 8, 0x1234),
+	     MOV64_IMM(2, 5), STX(NFPE_BPF_W, 1, 2, 32),
+	     STX(NFPE_BPF_W, 1, 2, 44), LDX(NFPE_BPF_W, 0, 1, 8),
+	     LDX(NFPE_BPF_W, 3, 1, 32), ALU64_REG(NFPE_BPF_ADD, 0, 3),
+	     LDX(NFPE_BPF_H, 3, 1, 44), ALU64_REG(NFPE_BPF_ADD, 0, 3),
+	     EXIT());
+	p->type = NFPE_PROG_TC;
+	for (o = 0; o < NOPT_SETS; o++) {
+		jt_run(d, p, jt_opt_sets[o], test_frame, sizeof(test_frame),
+		       &got, NULL);
+		g_assert_cmpuint(got, ==, 0x1234 + 10);
+		g_assert_cmpuint(d->t->csr[NFPE_CSR_MARK], ==, 0x1234);
+		g_assert_cmpuint(d->t->csr[NFPE_CSR_PRIORITY], ==, 5);
+	}
+	/* narrow load of the protocol field's low byte */
+	PROG(p, LDX(NFPE_BPF_B, 0, 1, 16), EXIT());
+	p->type = NFPE_PROG_TC;
+	for (o = 0; o < NOPT_SETS; o++) {
+		jt_run(d, p, jt_opt_sets[o], test_frame, sizeof(test_frame),
+		       &got, NULL);
+		g_assert_cmpuint(got, ==,
+				 d->t->csr[NFPE_CSR_PROTOCOL] & 0xff);
+	}
+	/* LD_ABS / LD_IND: network order, out of bounds ends with 0 */
+	PROG(p, MOV64_REG(6, 1), LD_ABS(NFPE_BPF_H, 12), EXIT());
+	p->type = NFPE_PROG_TC;
+	expect_all(d, p, 0x0800);
+	PROG(p, MOV64_REG(6, 1), MOV64_IMM(7, 10), LD_IND(NFPE_BPF_W, 7, 6),
+	     EXIT());
+	p->type = NFPE_PROG_TC;
+	expect_all(d, p, (uint32_t)test_frame[16] << 24 |
+		   test_frame[17] << 16 | test_frame[18] << 8 |
+		   test_frame[19]);
+	PROG(p, MOV64_REG(6, 1), LD_ABS(NFPE_BPF_W, 126), MOV64_IMM(0, 7),
+	     EXIT());
+	p->type = NFPE_PROG_TC;
+	expect_all(d, p, 0);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+static void test_helpers(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+
+	PROG(p, CALL_HELPER(NFPE_BPF_FUNC_get_prandom_u32), EXIT());
+	expect_all(d, p, 0xdeadbeef);
+	PROG(p, CALL_HELPER(NFPE_BPF_FUNC_ktime_get_ns),
+	     ALU64_IMM(NFPE_BPF_RSH, 0, 32), EXIT());
+	expect_all(d, p, (uint32_t)(d->ktime >> 32));
+	/* adjust_head(-14): length grows by 14 */
+	PROG(p, MOV64_REG(6, 1), MOV64_IMM(2, -14),
+	     CALL_HELPER(NFPE_BPF_FUNC_xdp_adjust_head),
+	     JMP_IMM(NFPE_BPF_JNE, 0, 0, 4),
+	     LDX(NFPE_BPF_W, 2, 6, 0), LDX(NFPE_BPF_W, 0, 6, 4),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 2), EXIT(),
+	     MOV64_IMM(0, 1000), EXIT());
+	expect_all(d, p, sizeof(test_frame) + 14);
+	/* adjust_tail(-4) */
+	PROG(p, MOV64_REG(6, 1), MOV64_IMM(2, -4),
+	     CALL_HELPER(NFPE_BPF_FUNC_xdp_adjust_tail),
+	     JMP_IMM(NFPE_BPF_JNE, 0, 0, 4),
+	     LDX(NFPE_BPF_W, 2, 6, 0), LDX(NFPE_BPF_W, 0, 6, 4),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 2), EXIT(),
+	     MOV64_IMM(0, 1000), EXIT());
+	expect_all(d, p, sizeof(test_frame) - 4);
+	/* adjust_meta(-8): 8 bytes of metadata before data */
+	PROG(p, MOV64_REG(6, 1), MOV64_IMM(2, -8),
+	     CALL_HELPER(NFPE_BPF_FUNC_xdp_adjust_meta),
+	     JMP_IMM(NFPE_BPF_JNE, 0, 0, 4),
+	     LDX(NFPE_BPF_W, 2, 6, 8), LDX(NFPE_BPF_W, 0, 6, 0),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 2), EXIT(),
+	     MOV64_IMM(0, 1000), EXIT());
+	expect_all(d, p, 8);
+	/* an impossible adjust_head fails with -EINVAL, sign-extended */
+	PROG(p, MOV64_IMM(2, 100000),
+	     CALL_HELPER(NFPE_BPF_FUNC_xdp_adjust_head),
+	     ALU64_IMM(NFPE_BPF_RSH, 0, 32), EXIT());
+	expect_all(d, p, 0xffffffff);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+static void test_calls_loops(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+
+	/* callee-saved r6-r9 and the caller's stack survive a call */
+	PROG(p, MOV64_IMM(6, 100), MOV64_IMM(7, 7), LD_IMM64(9, 1ull << 40),
+	     ST(NFPE_BPF_DW, 10, -8, 11), MOV64_IMM(1, 5),
+	     CALL_SUB(7),
+	     ALU64_REG(NFPE_BPF_ADD, 0, 6), ALU64_REG(NFPE_BPF_ADD, 0, 7),
+	     LDX(NFPE_BPF_DW, 2, 10, -8), ALU64_REG(NFPE_BPF_ADD, 0, 2),
+	     ALU64_IMM(NFPE_BPF_RSH, 9, 40), ALU64_REG(NFPE_BPF_ADD, 0, 9),
+	     EXIT(),
+	     /* sub: clobbers r6, r7, r9 and its own stack, calls sub2 */
+	     MOV64_IMM(6, 1000), MOV64_IMM(7, 2000), MOV64_IMM(9, 0),
+	     ST(NFPE_BPF_DW, 10, -8, 3000), ALU64_IMM(NFPE_BPF_MUL, 1, 3),
+	     CALL_SUB(3), ALU64_REG(NFPE_BPF_ADD, 0, 7),
+	     ALU64_REG(NFPE_BPF_SUB, 0, 6), EXIT(),
+	     /* sub2: r0 = r1 + 1 + its own stack traffic */
+	     ST(NFPE_BPF_DW, 10, -16, 1), LDX(NFPE_BPF_DW, 0, 10, -16),
+	     ALU64_REG(NFPE_BPF_ADD, 0, 1), EXIT());
+	/* 5*3 + 1 + 2000 - 1000 + 100 + 7 + 11 + 1 */
+	expect_all(d, p, 15 + 1 + 1000 + 100 + 7 + 11 + 1);
+	/* bounded loop: sum 1..10 */
+	PROG(p, MOV64_IMM(0, 0), MOV64_IMM(1, 10),
+	     ALU64_REG(NFPE_BPF_ADD, 0, 1), ALU64_IMM(NFPE_BPF_SUB, 1, 1),
+	     JMP_IMM(NFPE_BPF_JNE, 1, 0, -3), EXIT());
+	expect_all(d, p, 55);
+	/* 64-bit constants */
+	PROG(p, LD_IMM64(0, 0x1122334455667788ull),
+	     ALU64_IMM(NFPE_BPF_RSH, 0, 32), EXIT());
+	expect_all(d, p, 0x11223344);
+	/* dead and unreachable code */
+	PROG(p, MOV64_IMM(3, 9), MOV64_IMM(0, 4), JA(1), MOV64_IMM(0, 5),
+	     ALU64_IMM(NFPE_BPF_ADD, 0, 1), EXIT());
+	expect_all(d, p, 5);
+	g_free(p);
+	jt_dev_free(d);
+}
+
+/* ---- refusals ------------------------------------------------------ */
+
+static void expect_refusal(struct jt_dev *d, struct jt_prog *p, int rc,
+			   const char *msg)
+{
+	struct nfpe_jit_result res;
+	char err[256];
+
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, 0);
+	g_assert_cmpint(jt_jit(d, p, NFPE_JIT_OPT_ALL, &res), ==, rc);
+	g_assert_cmpstr(res.msg, ==, msg);
+	g_assert_null(res.image);
+}
+
+static void test_refusals(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	uint32_t k;
+
+	PROG(p, MOV64_IMM(0, 0), CALL_HELPER(12), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 1: tail calls (bpf_tail_call) cannot be offloaded");
+	PROG(p, MOV64_IMM(1, 3), MOV64_IMM(2, 0), CALL_HELPER(23), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 2: helper bpf_redirect (23) not supported by the device");
+	PROG(p, CALL_HELPER(25), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 0: helper bpf_perf_event_output (25) needs the host and is not supported by the device");
+	p->type = NFPE_PROG_TC;
+	PROG(p, MOV64_IMM(2, 4), CALL_HELPER(44), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 1: helper bpf_xdp_adjust_head (44) not supported by the device");
+	p->type = 0;
+	PROG(p, LDX(NFPE_BPF_W, 0, 1, 20), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 0: context field at offset 20 not supported by the device");
+	PROG(p, ST(NFPE_BPF_W, 1, 0, 1), MOV64_IMM(0, 0), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 0: write to context field at offset 0 not supported by the device");
+	PROG(p, MOV64_IMM(2, 1), STX(NFPE_BPF_DW, 10, 2, -8),
+	     I(NFPE_BPF_STX | NFPE_BPF_ATOMIC | NFPE_BPF_DW, 10, 2, -8,
+	       NFPE_BPF_ADD | NFPE_BPF_FETCH), MOV64_IMM(0, 0), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 2: atomic operation 0x1 not supported by the device (only add without fetch)");
+	PROG(p, I(NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW, 1,
+		  NFPE_BPF_PSEUDO_MAP_VALUE, 0, 0), I(0, 0, 0, 0, 0),
+	     MOV64_IMM(0, 0), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 0: direct map value access (global data) cannot be offloaded");
+	/* too big for the code store: 6000 64-bit adds */
+	p->n = 0;
+	p->insns[p->n++] = MOV64_IMM(0, 0);
+	p->insns[p->n++] = EXIT();
+	{
+		struct nfpe_bpf_insn *big = g_new0(struct nfpe_bpf_insn, 6002);
+		struct nfpe_jit_result res;
+		struct nfpe_jit_prog jp = { .insns = big, .n_insns = 6002,
+			.prog_type = NFPE_PROG_XDP, .opts = 0 };
+
+		big[0] = LDX(NFPE_BPF_DW, 1, 1, 0);
+		for (k = 1; k < 6001; k++)
+			big[k] = ALU64_REG(NFPE_BPF_ADD, 0, 1);
+		big[6001] = EXIT();
+		g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &d->jcaps, &jp,
+						 &res), ==, -NFPE_EOPNOTSUPP);
+		g_assert_cmpstr(res.msg, ==,
+				"insn 0: memory access through a pointer of unknown kind");
+		big[0] = MOV64_IMM(1, 0);
+		g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &d->jcaps, &jp,
+						 &res), ==, -NFPE_E2BIG);
+		g_assert_cmpstr(res.msg, ==,
+				"program needs 12005 instructions, code store holds 8192");
+		g_free(big);
+	}
+	/* stack larger than the device's local memory */
+	PROG(p, ST(NFPE_BPF_DW, 10, -8, 1), MOV64_IMM(0, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, NULL, 0), ==, 0);
+	p->depth[0] = 520;
+	{
+		struct nfpe_jit_result res;
+
+		g_assert_cmpint(jt_jit(d, p, NFPE_JIT_OPT_ALL, &res), ==,
+				-NFPE_E2BIG);
+		g_assert_cmpstr(res.msg, ==,
+				"program needs 520 bytes of stack (incl. call frames), device has 512");
+	}
+	/* map types */
+	{
+		struct jt_dev *d2 = jt_dev_new();
+		uint32_t s = jt_dev_map(d2, NFPE_BPF_MAP_PERCPU_ARRAY, 4, 8, 1);
+
+		PROG(p, ST(NFPE_BPF_W, 10, -4, 0), MOV64_REG(2, 10),
+		     ALU64_IMM(NFPE_BPF_ADD, 2, -4), LD_MAP(1, s),
+		     CALL_HELPER(1), MOV64_IMM(0, 0), EXIT());
+		p->nsub = 0;
+		expect_refusal(d2, p, -NFPE_EOPNOTSUPP,
+			       "insn 3: map type PERCPU_ARRAY cannot be offloaded");
+		d2->jmaps[s].type = 4;
+		p->nsub = 0;
+		expect_refusal(d2, p, -NFPE_EOPNOTSUPP,
+			       "insn 3: map type PERF_EVENT_ARRAY stays on the host and is only usable by bpf_perf_event_output, which the device cannot run");
+		jt_dev_free(d2);
+	}
+	/* program type */
+	{
+		struct nfpe_jit_result res;
+		struct nfpe_bpf_insn one[] = { MOV64_IMM(0, 0), EXIT() };
+		struct nfpe_jit_prog jp = { .insns = one, .n_insns = 2,
+			.prog_type = 7 };
+
+		g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &d->jcaps, &jp,
+						 &res), ==, -NFPE_EOPNOTSUPP);
+		g_assert_cmpstr(res.msg, ==,
+				"program type 7 cannot be offloaded (XDP and cls_bpf only)");
+	}
+	g_free(p);
+	jt_dev_free(d);
+}
+
+/* ---- the front end's analysis ------------------------------------ */
+
+static void test_analyze(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	uint32_t s = jt_dev_map(d, NFPE_BPF_MAP_HASH, 4, 8, 4);
+	char err[256];
+
+	/* pointer kinds per access */
+	PROG(p, LDX(NFPE_BPF_W, 2, 1, 0), LDX(NFPE_BPF_B, 3, 2, 0),
+	     STX(NFPE_BPF_W, 10, 3, -4), MOV64_REG(2, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 2, -4), LD_MAP(1, s), CALL_HELPER(1),
+	     JMP_IMM(NFPE_BPF_JEQ, 0, 0, 1), LDX(NFPE_BPF_DW, 0, 0, 0),
+	     EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, 0);
+	g_assert_cmpuint(p->facts[0].ptr, ==, NFPE_PTR_CTX);
+	g_assert_cmpuint(p->facts[1].ptr, ==, NFPE_PTR_PKT);
+	g_assert_cmpuint(p->facts[2].ptr, ==, NFPE_PTR_STACK);
+	g_assert_cmpuint(p->facts[7].arg_ptr[0], ==, NFPE_PTR_STACK);
+	g_assert_cmpuint(p->facts[9].ptr, ==, NFPE_PTR_MAP_VALUE);
+	g_assert_true(p->facts[9].flags & NFPE_FACT_JMP_TARGET ? false :
+		      true);
+	g_assert_cmpuint(p->depth[0], ==, 8);
+	/* the kind differs between paths: refused */
+	PROG(p, LDX(NFPE_BPF_W, 2, 1, 0), MOV64_REG(3, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 3, -8), JMP_IMM(NFPE_BPF_JGT, 2, 5, 1),
+	     MOV64_REG(3, 2), LDX(NFPE_BPF_B, 0, 3, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
+	g_assert_cmpstr(err, ==,
+			"insn 5: cannot prove the pointer kind of this memory access: r3 is different kinds of value on different paths");
+	/* a map value that may be NULL */
+	PROG(p, ST(NFPE_BPF_W, 10, -4, 0), MOV64_REG(2, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 2, -4), LD_MAP(1, s), CALL_HELPER(1),
+	     LDX(NFPE_BPF_DW, 0, 0, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
+	g_assert_cmpstr(err, ==,
+			"insn 6: memory access through r0, a map value pointer that may be NULL");
+	/* a scalar used as a pointer */
+	PROG(p, MOV64_IMM(2, 64), LDX(NFPE_BPF_B, 0, 2, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
+	g_assert_cmpstr(err, ==,
+			"insn 1: cannot prove the pointer kind of this memory access: r2 is a scalar");
+	g_free(p);
+	jt_dev_free(d);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t alu_ops[] = {
@@ -446,6 +971,15 @@ int main(int argc, char **argv)
 	int w, f;
 
 	g_test_init(&argc, &argv, NULL);
+	init_frame();
+	g_test_add_func("/jit/mem/stack", test_stack);
+	g_test_add_func("/jit/mem/packet", test_packet);
+	g_test_add_func("/jit/mem/map", test_map);
+	g_test_add_func("/jit/mem/ctx", test_ctx);
+	g_test_add_func("/jit/helpers", test_helpers);
+	g_test_add_func("/jit/calls-loops", test_calls_loops);
+	g_test_add_func("/jit/refusals", test_refusals);
+	g_test_add_func("/jit/analyze", test_analyze);
 	for (k = 0; k < G_N_ELEMENTS(alu_ops); k++)
 		for (w = 0; w < 2; w++)
 			for (f = 0; f < 2; f++) {
