@@ -166,15 +166,18 @@ static int cmd_asm(int argc, char **argv)
 			   "a program image (syntax: docs/assembly.md).",
 			   NULL, entries, &argc, &argv, 1, 1, &rc))
 		return rc;
-	if (!read_file(argv[1], &src, &len))
-		return EXIT_FAIL;
-	if (nfpe_asm(&tool_alloc, (const char *)src, len, &img, &img_len,
-		     &err)) {
-		fprintf(stderr, "%s: %s\n", argv[1], err.msg);
-		g_free(src);
+	if (!read_file(argv[1], &src, &len)) {
+		g_free(out);
 		return EXIT_FAIL;
 	}
+	rc = nfpe_asm(&tool_alloc, (const char *)src, len, &img, &img_len,
+		      &err);
 	g_free(src);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", argv[1], err.msg);
+		g_free(out);
+		return EXIT_FAIL;
+	}
 	if (validate) {
 		struct nfpe_caps caps;
 		struct nfpe_prog *prog;
@@ -186,6 +189,7 @@ static int cmd_asm(int argc, char **argv)
 			fprintf(stderr, "%s: assembled, but the validator "
 				"refuses it: %s\n", argv[1], verr.msg);
 			g_free(img);
+			g_free(out);
 			return EXIT_FAIL;
 		}
 		nfpe_prog_free(prog);
@@ -290,13 +294,16 @@ static int cmd_disasm(int argc, char **argv)
 			   "the same bytes.", NULL, entries, &argc, &argv, 1,
 			   1, &rc))
 		return rc;
-	if (!read_file(argv[1], &data, &len))
+	if (!read_file(argv[1], &data, &len)) {
+		g_free(out);
 		return EXIT_FAIL;
+	}
 	if (raw) {
 		if (len % 8) {
 			fprintf(stderr, "%s: %zu bytes is not a whole number "
 				"of 8-byte instruction words\n", argv[1], len);
 			g_free(data);
+			g_free(out);
 			return EXIT_FAIL;
 		}
 		img = wrap_raw(data, len, &img_len);
@@ -307,6 +314,7 @@ static int cmd_disasm(int argc, char **argv)
 				"magic); use --raw for a code dump\n",
 				argv[1]);
 			g_free(data);
+			g_free(out);
 			return EXIT_FAIL;
 		}
 		img = data;
