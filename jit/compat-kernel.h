@@ -10,11 +10,15 @@
 #define NFPE_JIT_COMPAT_KERNEL_H
 
 #include <linux/types.h>
+#include <linux/kernel.h>
 #include <linux/stdarg.h>
 
 #define nfpe_va_list		va_list
 #define nfpe_va_start		va_start
 #define nfpe_va_end		va_end
 #define nfpe_va_arg		va_arg
+
+#define nfpe_printf(f, a)	__printf(f, a)
+#define NFPE_ARRAY_SIZE(x)	ARRAY_SIZE(x)
 
 #endif /* NFPE_JIT_COMPAT_KERNEL_H */

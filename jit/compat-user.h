@@ -18,4 +18,7 @@
 #define nfpe_va_end		va_end
 #define nfpe_va_arg		va_arg
 
+#define nfpe_printf(f, a)	__attribute__((format(printf, f, a)))
+#define NFPE_ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+
 #endif /* NFPE_JIT_COMPAT_USER_H */

@@ -629,10 +629,10 @@ static const struct ctx_field *ctx_lookup(struct jit *j, int32_t off)
 
 	if (j->p->prog_type == NFPE_PROG_XDP) {
 		f = xdp_fields;
-		n = sizeof(xdp_fields) / sizeof(xdp_fields[0]);
+		n = NFPE_ARRAY_SIZE(xdp_fields);
 	} else {
 		f = skb_fields;
-		n = sizeof(skb_fields) / sizeof(skb_fields[0]);
+		n = NFPE_ARRAY_SIZE(skb_fields);
 	}
 	for (k = 0; k < n; k++)
 		if (off >= 0 && f[k].off == (off & ~3))

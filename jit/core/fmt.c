@@ -153,7 +153,7 @@ const char *nfpe_jit_helper_name(int32_t id)
 		"skb_load_bytes_relative", "fib_lookup",
 	};
 
-	if (id >= 0 && (size_t)id < sizeof(names) / sizeof(names[0]))
+	if (id >= 0 && (size_t)id < NFPE_ARRAY_SIZE(names))
 		return names[id];
 	return "unknown";
 }
@@ -171,7 +171,7 @@ const char *nfpe_jit_map_type_name(uint32_t type)
 		"TASK_STORAGE", "BLOOM_FILTER", "USER_RINGBUF",
 	};
 
-	if (type < sizeof(names) / sizeof(names[0]))
+	if (type < NFPE_ARRAY_SIZE(names))
 		return names[type];
 	return "UNKNOWN";
 }

@@ -88,7 +88,7 @@ struct jit {
 };
 
 int jit_error(struct jit *j, int err, int32_t insn, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	nfpe_printf(4, 5);
 
 /* analysis.c */
 int jit_analyse(struct jit *j);

@@ -258,7 +258,7 @@ const char *nfpe_jit_map_type_name(uint32_t type);
 
 /* The core's message formatter: %s %d %u %x %%, returns length needed. */
 size_t nfpe_jit_fmt(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	nfpe_printf(3, 4);
 size_t nfpe_jit_vfmt(char *buf, size_t size, const char *fmt,
 		     nfpe_va_list ap);
 

@@ -90,7 +90,7 @@ struct actx {
 };
 
 static int aerr(struct actx *c, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	nfpe_printf(3, 4);
 
 static int aerr(struct actx *c, int rc, const char *fmt, ...)
 {

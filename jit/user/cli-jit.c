@@ -37,10 +37,10 @@ static int parse_noopt(const char *list, uint32_t *opts)
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		for (k = 0; k < NFPE_ARRAY_SIZE(names); k++)
 			if (!strcmp(tok, names[k].name))
 				break;
-		if (k == sizeof(names) / sizeof(names[0])) {
+		if (k == NFPE_ARRAY_SIZE(names)) {
 			fprintf(stderr, "nfp-ebpf jit: unknown optimisation '%s' (zext,const,dce,pktld,peep,all)\n",
 				tok);
 			return -1;

@@ -65,7 +65,7 @@ struct nfpe_jit_obj {
 };
 
 static int errf(char *err, size_t len, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	nfpe_printf(4, 5);
 
 static int errf(char *err, size_t len, int rc, const char *fmt, ...)
 {
