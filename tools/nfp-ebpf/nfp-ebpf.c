@@ -155,7 +155,7 @@ static int cmd_asm(int argc, char **argv)
 		{ "validate", 0, 0, G_OPTION_ARG_NONE, &validate,
 		  "Also run the image validator with the default device "
 		  "capabilities", NULL },
-		{ NULL }
+		G_OPTION_ENTRY_NULL
 	};
 	struct nfpe_asm_err err;
 	uint8_t *src, *img;
@@ -282,7 +282,7 @@ static int cmd_disasm(int argc, char **argv)
 		  "FILE is a plain array of little-endian 64-bit "
 		  "instruction words without an image header (as 'bpftool "
 		  "prog dump jited ... file' writes)", NULL },
-		{ NULL }
+		G_OPTION_ENTRY_NULL
 	};
 	uint8_t *data, *img;
 	size_t len, img_len, n;
@@ -348,7 +348,7 @@ static int cmd_disasm(int argc, char **argv)
 
 static int cmd_validate(int argc, char **argv)
 {
-	GOptionEntry entries[] = { { NULL } };
+	GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
 	struct nfpe_caps caps;
 	struct nfpe_prog *prog;
 	struct nfpe_verr verr;
@@ -404,7 +404,7 @@ static int cmd_validate(int argc, char **argv)
 
 static int cmd_caps(int argc, char **argv)
 {
-	GOptionEntry entries[] = { { NULL } };
+	GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
 	static const char *const eng[NFPE_ENG_NUM] = {
 #define X(e, v, m) [v] = m,
 		NFPE_ENGINES(X)

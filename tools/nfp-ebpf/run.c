@@ -258,7 +258,7 @@ int cmd_run(int argc, char **argv)
 		  "Seed of the random engine (default 1)", "N" },
 		{ "map-mem", 0, 0, G_OPTION_ARG_INT64, &o.map_mem,
 		  "Bytes of device map memory (default 16 MiB)", "BYTES" },
-		{ NULL }
+		G_OPTION_ENTRY_NULL
 	};
 	struct nfpe_caps caps;
 	struct nfpe_maps *maps = NULL;
