@@ -4,8 +4,10 @@
  * bind to the maps fuzz-image.c creates (fuzz-setup.h) and cover every
  * instruction format, engines, calls, loops and packet adjustment.
  *
- *   gen-seeds DIR      (tests/fuzz/run-fuzz.sh regenerates nothing: the
- *                       seeds are committed in tests/fuzz/corpus/image)
+ *   ninja -C build tests/fuzz/gen-seeds
+ *   build/tests/fuzz/gen-seeds tests/fuzz/corpus/image
+ *
+ * run-fuzz.sh does not regenerate them: the seeds are committed.
  */
 #include <stdio.h>
 #include "fuzz-setup.h"
