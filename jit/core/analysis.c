@@ -24,16 +24,85 @@ static uint64_t sext32(int32_t v)
 	return (uint64_t)(int64_t)v;
 }
 
+static uint32_t bitlen(uint64_t v)
+{
+	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+static void rv_bits(struct jit_rv *r, uint32_t bits)
+{
+	r->bits = bits > 64 ? 64 : bits;
+	r->known = r->bits <= 32 ? RV_K32 : 0;
+	r->val = 0;
+}
+
 static void rv_set_unknown(struct jit_rv *r)
 {
-	r->known = 0;
-	r->val = 0;
+	rv_bits(r, 64);
 }
 
 static void rv_set_const(struct jit_rv *r, uint64_t v)
 {
-	r->known = RV_CONST | ((v >> 32) ? 0 : RV_K32);
+	rv_bits(r, bitlen(v));
+	r->known |= RV_CONST;
 	r->val = v;
+}
+
+static uint32_t min_u(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint32_t max_u(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * Upper bound of the bit length of an ALU result from those of its
+ * operands (64: nothing known).  A value is "known 32-bit" when the
+ * bound is <= 32.
+ */
+static uint32_t alu_bits(uint8_t op, bool is64, uint32_t db, uint32_t sb,
+			 const struct jit_rv *s)
+{
+	uint32_t w = is64 ? 64 : 32, k = 0;
+
+	db = min_u(db, w);
+	sb = min_u(sb, w);
+	if (s->known & RV_CONST)
+		k = s->val & (w - 1);
+	switch (op) {
+	case NFPE_BPF_MOV:
+		return sb;
+	case NFPE_BPF_AND:
+		return min_u(db, sb);
+	case NFPE_BPF_OR:
+	case NFPE_BPF_XOR:
+		return max_u(db, sb);
+	case NFPE_BPF_ADD:
+		return min_u(max_u(db, sb) + 1, w);
+	case NFPE_BPF_MUL:
+		return min_u(db + sb, w);
+	case NFPE_BPF_DIV:
+	case NFPE_BPF_MOD:
+		return db;
+	case NFPE_BPF_LSH:
+		if (s->known & RV_CONST)
+			return db ? min_u(db + k, w) : 0;
+		return sb <= 6 ? min_u(db + (1u << sb) - 1, w) : w;
+	case NFPE_BPF_RSH:
+		if (s->known & RV_CONST)
+			return db > k ? db - k : 0;
+		return db;
+	case NFPE_BPF_ARSH:
+		if (db >= w)
+			return w;
+		if (s->known & RV_CONST)
+			return db > k ? db - k : 0;
+		return db;
+	}
+	return w;
 }
 
 /* Successors of insn i: returns count, fills s[0..1]. */
@@ -90,15 +159,13 @@ static void xfer(struct jit *j, uint32_t i, struct jit_rv *st)
 		else
 			s = st[in->src_reg];
 		if (op == NFPE_BPF_END) {
-			if (d->known & RV_CONST) {
+			if (d->known & RV_CONST)
 				rv_set_const(d, nfpe_jit_eval_alu(in->code,
 					     d->val, 0, in->imm));
-			} else if (in->imm != 64) {
-				rv_set_unknown(d);
-				d->known = RV_K32;
-			} else if (NFPE_BPF_SRC(in->code) == NFPE_BPF_TO_BE) {
-				rv_set_unknown(d);
-			}
+			else if (NFPE_BPF_SRC(in->code) == NFPE_BPF_TO_BE)
+				rv_bits(d, in->imm);
+			else
+				rv_bits(d, min_u(d->bits, in->imm));
 			break;
 		}
 		if ((s.known & RV_CONST) &&
@@ -107,59 +174,27 @@ static void xfer(struct jit *j, uint32_t i, struct jit_rv *st)
 							  s.val, in->imm));
 			break;
 		}
-		if (cls == NFPE_BPF_ALU) {
-			rv_set_unknown(d);
-			d->known = RV_K32;
-			break;
-		}
-		switch (op) {
-		case NFPE_BPF_MOV:
-			*d = s;
-			break;
-		case NFPE_BPF_AND:
-			d->known = ((d->known | s.known) & RV_K32);
-			break;
-		case NFPE_BPF_OR:
-		case NFPE_BPF_XOR:
-			d->known = (d->known & s.known & RV_K32);
-			break;
-		case NFPE_BPF_DIV:
-		case NFPE_BPF_MOD:
-			d->known &= RV_K32;
-			break;
-		case NFPE_BPF_RSH:
-			if ((s.known & RV_CONST) && (s.val & 63) >= 32)
-				d->known = RV_K32;
-			else
-				d->known &= RV_K32;
-			break;
-		default:
-			rv_set_unknown(d);
-			break;
-		}
-		if (!(d->known & RV_CONST))
-			d->val = 0;
+		if (op == NFPE_BPF_NEG || op == NFPE_BPF_SUB)
+			rv_bits(d, cls == NFPE_BPF_ALU ? 32 : 64);
+		else
+			rv_bits(d, alu_bits(op, cls == NFPE_BPF_ALU64, d->bits,
+					    s.bits, &s));
 		break;
 	case NFPE_BPF_LDX:
-		rv_set_unknown(d);
-		if (NFPE_BPF_SIZE(in->code) != NFPE_BPF_DW)
-			d->known = RV_K32;
+		rv_bits(d, 8 * jit_size_bytes(in->code));
 		break;
 	case NFPE_BPF_LD:
 		if (jit_is_ldimm64(in)) {
 			if (in->src_reg == 0)
 				rv_set_const(d, (uint32_t)in->imm |
 					     (uint64_t)(uint32_t)in[1].imm << 32);
-			else {
-				rv_set_unknown(d);
-				d->known = RV_K32;
-			}
+			else
+				rv_bits(d, 16);
 		} else {
 			/* LD_ABS/IND: r0 = data, r1-r5 clobbered */
 			for (r = 1; r <= 5; r++)
 				rv_set_unknown(&st[r]);
-			rv_set_unknown(&st[0]);
-			st[0].known = RV_K32;
+			rv_bits(&st[0], 8 * jit_size_bytes(in->code));
 		}
 		break;
 	case NFPE_BPF_JMP:
@@ -170,7 +205,7 @@ static void xfer(struct jit *j, uint32_t i, struct jit_rv *st)
 		if (jit_is_helper_call(in) &&
 		    (in->imm == NFPE_BPF_FUNC_get_prandom_u32 ||
 		     in->imm == NFPE_BPF_FUNC_map_lookup_elem))
-			st[0].known = RV_K32;
+			rv_bits(&st[0], 32);
 		break;
 	default:
 		break;
@@ -184,11 +219,13 @@ static bool join(struct jit_rv *into, const struct jit_rv *from)
 
 	for (r = 0; r < JIT_NREGS; r++) {
 		uint32_t k = into[r].known & from[r].known;
+		uint32_t bits = max_u(into[r].bits, from[r].bits);
 
 		if ((k & RV_CONST) && into[r].val != from[r].val)
 			k &= ~RV_CONST;
-		if (k != into[r].known) {
+		if (k != into[r].known || bits != into[r].bits) {
 			into[r].known = k;
+			into[r].bits = bits;
 			if (!(k & RV_CONST))
 				into[r].val = 0;
 			changed = true;
@@ -209,7 +246,7 @@ static int forward(struct jit *j)
 
 		for (r = 0; r < JIT_NREGS; r++)
 			rv_set_unknown(&e->in[r]);
-		e->in[10].known = RV_K32;
+		rv_bits(&e->in[10], 32);
 		e->visited = true;
 	}
 	while (changed) {
@@ -342,6 +379,23 @@ static void decide(struct jit *j, uint32_t i)
 		ii->dconst = true;
 		ii->dval = d->val;
 	}
+	if (zext && cls == NFPE_BPF_ALU64 && (op == NFPE_BPF_LSH ||
+	    op == NFPE_BPF_RSH || op == NFPE_BPF_ARSH)) {
+		uint32_t k = ii->kval & 63;
+		uint32_t sb = (ii->flags & JI_SRCK) ? bitlen(k) : s->bits;
+
+		/*
+		 * The value and the result fit the low word, and a shift
+		 * by register is known to be below 32.
+		 */
+		if (op == NFPE_BPF_LSH)
+			ii->flags |= d->bits + ((ii->flags & JI_SRCK) ? k :
+				     sb <= 6 ? (1u << sb) - 1 : 64) <= 32 &&
+				     ((ii->flags & JI_SRCK) || sb <= 5) ?
+				     JI_NARROW : 0;
+		else if (d->bits <= 32 && ((ii->flags & JI_SRCK) || sb <= 5))
+			ii->flags |= JI_NARROW;
+	}
 	if (!cst)
 		return;
 	if (cls == NFPE_BPF_JMP || cls == NFPE_BPF_JMP32) {
@@ -421,6 +475,8 @@ uint32_t jit_insn_uses(struct jit *j, uint32_t i, uint32_t live_out)
 			return HB_BOTH(d);
 		default:	/* shifts */
 			u = srck ? 0 : HB_LO(s);
+			if (ii->flags & JI_NARROW)
+				return u | HB_LO(d);
 			if (op == NFPE_BPF_LSH && !hlive)
 				return u | HB_LO(d);
 			return u | HB_BOTH(d);

@@ -185,6 +185,19 @@ static void gen_shift64(struct jit *j, uint32_t i, bool hl)
 	uint8_t sl = NFPE_JIT_LO(in->src_reg);
 	uint32_t lend, lbig, lend2;
 
+	if (ii->flags & JI_NARROW) {
+		uint8_t o32 = op == NFPE_BPF_LSH ? NFPE_OP_SHL : NFPE_OP_SHR;
+
+		if (!(ii->flags & JI_SRCK))
+			em_r(j, o32, dl, dl, sl, 0);
+		else if ((ii->kval & 63) >= 32)
+			em_immed(j, dl, 0);
+		else if (ii->kval & 63)
+			em_r(j, o32 + 1, dl, dl, 0, ii->kval & 63);
+		if (hl)
+			em_immed(j, dh, 0);
+		return;
+	}
 	if (ii->flags & JI_SRCK) {
 		uint32_t n = ii->kval & 63;
 

@@ -22,6 +22,7 @@
 #define JI_PKTLD	NFPE_BIT(8)	/* head of a combined packet load */
 #define JI_MERGED	NFPE_BIT(9)	/* part of a combined load: skip */
 #define JI_SIDE		NFPE_BIT(10)	/* has side effects */
+#define JI_NARROW	NFPE_BIT(11)	/* 64-bit shift done in 32 bits */
 
 /* Abstract register value for the forward analysis. */
 #define RV_K32		NFPE_BIT(0)
@@ -29,6 +30,7 @@
 
 struct jit_rv {
 	uint32_t known;
+	uint32_t bits;		/* bit length bound, 64: unknown */
 	uint64_t val;
 };
 

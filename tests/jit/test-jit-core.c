@@ -108,11 +108,14 @@ enum variant {
 	V_DST32,	/* dst u32, src u64 */
 	V_SRC_CONST,	/* src a 64-bit constant: folds into immediates */
 	V_BOTH_CONST,	/* everything folds */
+	V_PKT8,		/* both u8: narrow shifts */
+	V_SMALL,	/* dst u8, src u8 & 7: narrow shifts by register */
 	V_NUM,
 };
 
 static const char * const variant_name[] = {
-	"pkt64", "pkt32", "dst32", "srcconst", "bothconst",
+	"pkt64", "pkt32", "dst32", "srcconst", "bothconst", "pkt8",
+	"small",
 };
 
 /*
@@ -136,6 +139,13 @@ static void load_operands(struct jt_prog *p, enum variant v, uint64_t a,
 	case V_DST32:
 		p->insns[p->n++] = LDX(NFPE_BPF_W, 2, 6, 0);
 		p->insns[p->n++] = LDX(NFPE_BPF_DW, 3, 6, 8);
+		break;
+	case V_PKT8:
+	case V_SMALL:
+		p->insns[p->n++] = LDX(NFPE_BPF_B, 2, 6, 0);
+		p->insns[p->n++] = LDX(NFPE_BPF_B, 3, 6, 8);
+		if (v == V_SMALL)
+			p->insns[p->n++] = ALU64_IMM(NFPE_BPF_AND, 3, 7);
 		break;
 	case V_SRC_CONST: {
 		struct nfpe_bpf_insn ld[] = { LD_IMM64(3, b) };
@@ -164,6 +174,12 @@ static void operand_values(enum variant v, uint64_t *a, uint64_t *b)
 		*a = (uint32_t)*a;
 	if (v == V_PKT32)
 		*b = (uint32_t)*b;
+	if (v == V_PKT8 || v == V_SMALL) {
+		*a = (uint8_t)*a;
+		*b = (uint8_t)*b;
+	}
+	if (v == V_SMALL)
+		*b &= 7;
 }
 
 static void frame_of(uint8_t *frame, uint64_t a, uint64_t b)
@@ -221,7 +237,7 @@ static void test_alu(gconstpointer data)
 
 	for (v = 0; v < V_NUM; v++) {
 		if (c->kform && v != V_PKT64 && v != V_PKT32 &&
-		    v != V_BOTH_CONST)
+		    v != V_BOTH_CONST && v != V_PKT8)
 			continue;
 		for (ia = 0; ia < NVALS; ia++) {
 			size_t nb = c->kform ? NKVALS : NVALS;
