@@ -478,9 +478,11 @@ static void usage(FILE *f)
 		"       nfp-ebpf COMMAND --help\n\n"
 		"Offline tools for the nfp-ebpf SmartNIC's microcode "
 		"(docs/tools.md).\n\nCommands:\n");
-	for (i = 0; i < G_N_ELEMENTS(cmds); i++)
-		fprintf(f, "  %-9s %s\n            %s\n", cmds[i].name,
-			cmds[i].help, cmds[i].args);
+	for (i = 0; i < G_N_ELEMENTS(cmds); i++) {
+		fprintf(f, "  %-9s %s\n", cmds[i].name, cmds[i].help);
+		if (cmds[i].args[0])
+			fprintf(f, "            %s\n", cmds[i].args);
+	}
 	fprintf(f, "  help      this text\n\nExit status: 0 success, 1 the "
 		"operation failed, 2 bad usage.\n");
 }
