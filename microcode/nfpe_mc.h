@@ -72,9 +72,12 @@ void nfpe_caps_default(struct nfpe_caps *caps);
 
 /*
  * Device map memory: one flat byte array (the MAP address space) holding
- * every map's buckets and values.  Address 0 is never a value, so a
- * lookup can return 0 for "not found".  The same functions serve the
- * program (through the engine ops) and the host (commands).
+ * every map's values, and only values: buckets, keys, LRU and free lists
+ * live in host-side structures a program cannot address (microcode/maps.c).
+ * Addresses 0..63 are never a value, so a lookup can return 0 for "not
+ * found".  The same functions serve the program (through the engine ops)
+ * and the host (commands).  Map ids are small nonzero integers; a freed
+ * id is refused (-ENOENT) until its slot is reused under a new id.
  */
 struct nfpe_maps;
 
@@ -232,10 +235,13 @@ extern const struct nfpe_opinfo nfpe_opinfo[256];
 /* ---- Assembler and disassembler ----------------------------------- */
 
 /*
- * Text syntax: docs/isa.md "Assembly language".  nfpe_asm builds a whole
- * image (directives for type, stack, maps, entries); errors carry the
- * line number.  nfpe_disasm_insn prints one word; nfpe_disasm_image a
- * whole image in the form nfpe_asm reads back (exact round trip).
+ * Text syntax: docs/assembly.md.  nfpe_asm builds a whole image
+ * (directives for type, stack, maps, entries); errors carry the line
+ * number ("line 7: unknown register r40"); the image is allocated with
+ * a->alloc and freed by the caller with a->free.  nfpe_disasm_insn prints
+ * one word (targets as "@<index>", words without syntax as ".word 0x..");
+ * nfpe_disasm_image a whole image in the form nfpe_asm reads back (exact
+ * round trip).
  */
 struct nfpe_asm_err {
 	uint32_t line;
