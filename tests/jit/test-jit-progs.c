@@ -42,6 +42,29 @@ static int prepare(const char *obj, const char *prog, struct loaded *l,
 	return nfpe_jit_obj_prepare(l->obj, idx, &l->in, err, len);
 }
 
+/* The disassembly assembles back to the same code. */
+static void check_round_trip(const struct nfpe_jit_result *res)
+{
+	const struct nfpe_image_hdr *h = (const void *)res->image, *h2;
+	size_t need = nfpe_disasm_image(res->image, res->image_len, NULL, 0);
+	char *text = g_malloc(need + 1);
+	struct nfpe_asm_err aerr;
+	uint8_t *img = NULL;
+	size_t len = 0;
+
+	nfpe_disasm_image(res->image, res->image_len, text, need + 1);
+	if (nfpe_asm(&jt_alloc, text, strlen(text), &img, &len, &aerr))
+		g_error("line %u: %s\n%s", aerr.line, aerr.msg, text);
+	h2 = (const void *)img;
+	g_assert_cmpuint(h2->n_insns, ==, h->n_insns);
+	g_assert_cmpmem(img + h2->code_off, 8 * h2->n_insns,
+			res->image + h->code_off, 8 * h->n_insns);
+	g_assert_cmpuint(h2->n_relocs, ==, h->n_relocs);
+	g_assert_cmpuint(h2->stack_size, ==, h->stack_size);
+	jt_alloc.free(NULL, img);
+	g_free(text);
+}
+
 /* JIT with opts and load; the device maps are created on first use. */
 static void load(struct loaded *l, uint32_t opts)
 {
@@ -70,6 +93,7 @@ static void load(struct loaded *l, uint32_t opts)
 	if (nfpe_jit_compile(&jt_jalloc, &l->d->jcaps, &jp, &res))
 		g_error("%s: %s", l->in.name, res.msg);
 	h = (struct nfpe_image_hdr *)res.image;
+	check_round_trip(&res);
 	mt = (struct nfpe_image_map *)(res.image + h->map_off);
 	for (k = 0; k < h->n_maps; k++)
 		mt[k].map_id = l->d->map_ids[k];
