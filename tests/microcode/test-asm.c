@@ -870,6 +870,64 @@ static void test_disasm_format(void)
 	g_free(img);
 }
 
+/* Mutated source text: an error or an image, never a crash or a leak. */
+static void test_fuzz_text(void)
+{
+	static const char alphabet[] = "r0123456789zx:;#[]+-,.@\"\\ \t\n"
+				       "abcdefghijklmnopqrstuvwxyz=_";
+	GRand *r = g_rand_new_with_seed(77);
+	size_t n = strlen(full_src);
+	uint32_t iter, ok_count = 0;
+
+	for (iter = 0; iter < 20000; iter++) {
+		char *src = g_strdup(full_src);
+		size_t len = n;
+		uint32_t k, edits = rr(r, 1, 6);
+		uint8_t *img = NULL;
+		size_t img_len;
+		struct nfpe_asm_err err;
+
+		for (k = 0; k < edits; k++) {
+			size_t at = rr(r, 0, (uint32_t)len + 1);
+
+			switch (rr(r, 0, 3)) {
+			case 0:
+				if (at < len)
+					src[at] = alphabet[rr(r, 0,
+						sizeof(alphabet) - 1)];
+				break;
+			case 1:
+				if (at < len)
+					src[at] = (char)rr(r, 0, 256);
+				break;
+			default:
+				len = at;	/* truncate */
+				break;
+			}
+		}
+		/* Exactly len bytes, no NUL: ASan catches any over-read. */
+		{
+			char *exact = g_memdup2(src, len);
+
+			g_free(src);
+			src = exact;
+		}
+		if (nfpe_asm(&ta, src, len, &img, &img_len, &err) == 0) {
+			g_autofree char *t = disasm(img, img_len);
+
+			ok_count++;
+			g_free(img);
+		} else {
+			g_assert_null(img);
+			g_assert_cmpuint(strlen(err.msg), >, 0);
+			g_assert_cmpuint(strlen(err.msg), <, sizeof(err.msg));
+		}
+		g_free(src);
+	}
+	g_assert_cmpuint(ok_count, >, 100);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -880,6 +938,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/asm/syntax-variants", test_syntax_variants);
 	g_test_add_func("/asm/directives", test_directives);
 	g_test_add_func("/asm/labels", test_labels);
+	g_test_add_func("/asm/fuzz-text", test_fuzz_text);
 	g_test_add_func("/asm/errors", test_errors);
 	g_test_add_func("/asm/image/roundtrip-sources",
 			test_image_roundtrip_sources);
