@@ -150,7 +150,8 @@ ensure_source_download() {
 
 extract_source() {
     local dsc
-    dsc=$(ls "$DL"/qemu_*.dsc | head -n1)
+    local dscs=("$DL"/qemu_*.dsc)
+    dsc=${dscs[0]}
     rm -rf "$SRC" "$SRC.tmp"
     log "dpkg-source -x $(basename "$dsc")"
     dpkg-source -q -x "$dsc" "$SRC.tmp" >/dev/null
@@ -175,9 +176,10 @@ patch_files() {
 # files stay, ninja rebuilds only what the patch touched); if reverting fails
 # the tree is extracted again.
 ensure_patched() {
-    local want applied p
-    [ -n "$(patch_files)" ] || die "no patches in $QDEV/patches"
-    want=$(cat $(patch_files) | sha256sum | cut -d' ' -f1)
+    local want applied p patches=()
+    mapfile -t patches < <(patch_files)
+    [ ${#patches[@]} -gt 0 ] || die "no patches in $QDEV/patches"
+    want=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
     applied=$(cat "$SRC/.nfpe-patches.sha256" 2>/dev/null || true)
     [ "$want" = "$applied" ] && return 0
     if [ -n "$applied" ] && [ -f "$SRC/.nfpe-applied.patch" ]; then
@@ -188,11 +190,11 @@ ensure_patched() {
         fi
         rm -f "$SRC/.nfpe-patches.sha256" "$SRC/.nfpe-applied.patch"
     fi
-    for p in $(patch_files); do
+    for p in "${patches[@]}"; do
         log "applying $(basename "$p")"
         (cd "$SRC" && patch -s -p1 -N -f <"$p") || die "patch $p does not apply"
     done
-    cat $(patch_files) >"$SRC/.nfpe-applied.patch"
+    cat "${patches[@]}" >"$SRC/.nfpe-applied.patch"
     echo "$want" >"$SRC/.nfpe-patches.sha256"
 }
 
