@@ -14,8 +14,12 @@
 # The build is skipped when the stamp (hash of config fragments, this script
 # and the source tarball) matches the previous successful build.
 set -euo pipefail
+# The whole script is one function, parsed before it runs: editing this file
+# while a (long) build runs cannot derail the running copy.
+SELF=$(readlink -f "$0")
+main() {
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,16p' "$SELF" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 [ $# -ge 1 ] || usage
 case "$1" in -h|--help) usage 0;; esac
@@ -36,7 +40,7 @@ while [ $# -gt 0 ]; do
 done
 case "$VARIANT" in default|kasan) ;; *) echo "build-kernel.sh: unknown variant '$VARIANT'" >&2; exit 2;; esac
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "$SELF")" && pwd)
 TARBALL=${NFPE_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 OUT=$BUILDDIR/images
 SRCROOT=$OUT/kernel-src
@@ -61,12 +65,15 @@ done
 
 mkdir -p "$OUT" "$SRCROOT" "$KB"
 
-# Tarball identity: size+mtime+name is enough to notice a new package version
-# and costs nothing; set NFPE_HASH_TARBALL=1 to hash the content instead.
-if [ "${NFPE_HASH_TARBALL:-0}" = 1 ]; then
-    TARID=$(sha256sum "$TARBALL" | cut -d' ' -f1)
+# Tarball identity: its sha256, recomputed only when its name, size or
+# mtime changed (hashing 130 MB on every meson test run would be wasted).
+TARSTAT=$(stat -L -c '%n %s %Y' "$TARBALL")
+TARCACHE=$SRCROOT/.tarball-sha256
+if [ -f "$TARCACHE" ] && [ "$(sed -n 1p "$TARCACHE")" = "$TARSTAT" ]; then
+    TARID=$(sed -n 2p "$TARCACHE")
 else
-    TARID=$(stat -L -c '%n %s %Y' "$TARBALL")
+    TARID=$(sha256sum "$TARBALL" | cut -d' ' -f1)
+    printf '%s\n%s\n' "$TARSTAT" "$TARID" > "$TARCACHE"
 fi
 
 # 1. extract the source once
@@ -80,7 +87,7 @@ if [ ! -f "$SRCROOT/.nfpe-stamp" ] || [ "$(cat "$SRCROOT/.nfpe-stamp")" != "$SRC
 fi
 
 # 2. decide whether to rebuild
-STAMP=$( { echo "variant $VARIANT"; echo "$SRCSTAMP"; cat "$0" "${FRAGS[@]}"; } | sha256sum | cut -d' ' -f1)
+STAMP=$( { echo "variant $VARIANT"; echo "$SRCSTAMP"; cat "$SELF" "${FRAGS[@]}"; } | sha256sum | cut -d' ' -f1)
 if [ "$FORCE" = 0 ] && [ -f "$KB/.nfpe-stamp" ] && [ "$(cat "$KB/.nfpe-stamp")" = "$STAMP" ] \
    && [ -f "$KB/arch/x86/boot/bzImage" ] && [ -f "$KB/Module.symvers" ]; then
     log "kernel ($VARIANT) up to date: $KB/arch/x86/boot/bzImage"
@@ -122,3 +129,6 @@ if [ "$VARIANT" = default ]; then
     cmp -s "$OUT/bzImage-default" "$OUT/bzImage" 2>/dev/null || cp -f "$OUT/bzImage-default" "$OUT/bzImage"
 fi
 echo "$OUT/bzImage-$VARIANT"
+}
+main "$@"
+exit $?
