@@ -7,9 +7,17 @@
 #      the device, and `info pci` shows it with its BARs assigned.
 #
 # Usage: qemu-dev/check-device-help.sh BUILDDIR
-# Environment (optional), for a device that needs more to realize:
-#   NFPE_DEVICE_PROPS   appended to the -device nfp-ebpf option, e.g. ",netdev=n0"
-#   NFPE_EXTRA_ARGS     extra QEMU arguments, e.g. "-netdev user,id=n0"
+#   3. the device with two ports starts, and invalid configurations are
+#      refused with the device's message (netdev1 without netdev, a bad
+#      property value).
+#
+# The device gets one port backed by a user-mode (slirp) netdev with
+# restrict=on: no traffic leaves the QEMU process.
+# Environment (optional):
+#   NFPE_DEVICE_PROPS   appended to the -device nfp-ebpf option
+#                       (default ",netdev=n0")
+#   NFPE_EXTRA_ARGS     extra QEMU arguments
+#                       (default "-netdev user,id=n0,restrict=on")
 # Exits non-zero with a message on the first failure.
 set -euo pipefail
 
@@ -18,8 +26,8 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 QEMU="$1/qemu/qemu-system-x86_64"
-PROPS=${NFPE_DEVICE_PROPS:-}
-EXTRA=${NFPE_EXTRA_ARGS:-}
+PROPS=${NFPE_DEVICE_PROPS-,netdev=n0}
+EXTRA=${NFPE_EXTRA_ARGS-"-netdev user,id=n0,restrict=on"}
 FW=(-L /usr/share/seabios -L /usr/lib/ipxe/qemu -L /usr/share/qemu)
 fail() { echo "check-device-help: FAIL: $*" >&2; exit 1; }
 
@@ -60,4 +68,30 @@ for cfg in "${CONFIGS[@]}"; do
     echo "ok: -M $machine: realized and enumerated:"
     sed 's/^/    /' <<<"$dev"
 done
+# Two ports (MAC0, MAC1): realizes, and `info network` lists both NICs.
+out=$( { sleep 1; echo "info network"; sleep 1; echo "quit"; } |
+       timeout 60 "$QEMU" "${FW[@]}" -M q35 -accel tcg -m 128 -nodefaults \
+           -display none -serial none \
+           -netdev user,id=a,restrict=on -netdev user,id=b,restrict=on \
+           -device nfp-ebpf,id=nfp0,netdev=a,netdev1=b,mac1=52:54:00:f0:00:11 \
+           -monitor stdio 2>&1 ) || fail "two ports: QEMU exited with status $?: $out"
+grep -q 'nfp0.p1:.*macaddr=52:54:00:f0:00:11' <<<"$out" ||
+    fail "two ports: port 1 missing from 'info network': $out"
+echo "ok: two ports: $(grep -c 'nfp0\.p[01]:' <<<"$out") NICs in 'info network'"
+
+# Refused configurations: QEMU must exit non-zero with the device's message.
+refuse() {
+    local what=$1 want=$2 out
+    shift 2
+    if out=$(timeout 30 "$QEMU" -M q35 -accel tcg -m 128 -nodefaults \
+                 -display none -serial none -S "$@" </dev/null 2>&1); then
+        fail "$what: QEMU started"
+    fi
+    grep -q -- "$want" <<<"$out" || fail "$what: wrong message: $out"
+    echo "ok: $what refused: $(head -n1 <<<"$out")"
+}
+refuse "netdev1 without netdev" "netdev1 is given but not netdev" \
+    -netdev user,id=a,restrict=on -device nfp-ebpf,netdev1=a
+refuse "cores=0" "cores must be" -device nfp-ebpf,cores=0
+refuse "mtu-max=70000" "mtu-max must be" -device nfp-ebpf,mtu-max=70000
 echo "check-device-help: all checks passed"

@@ -1,9 +1,12 @@
 /*
  * nfp-ebpf: a virtual eBPF-offload SmartNIC (PCIe function).
  *
- * Skeleton: the PCI identity, a 64 KiB control BAR, MSI-X and the PCIe
- * endpoint capability.  The control plane, rings, ports and the microcode
- * engine are added on top of this.
+ * PCI/QOM glue over the device core (nfpe_core.[ch] and friends), in the
+ * way e1000e.c sits over e1000e_core.c: this file owns the QEMU objects
+ * (BARs, MSI-X, one NIC per port, a timer, the properties) and forwards
+ * everything else to the core through struct nfpe_core_ops and the
+ * nfpe_core_* entry points.  The register interface is
+ * include/nfpe/hw.h; docs/device.md describes the device.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,80 +15,74 @@
 #include "qemu/units.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/msix.h"
+#include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "net/net.h"
 #include "qom/object.h"
 
-#include "nfpe/types.h"
+#include "nfpe_core.h"
 
 #define TYPE_NFP_EBPF "nfp-ebpf"
 OBJECT_DECLARE_SIMPLE_TYPE(NfpEbpfState, NFP_EBPF)
 
-#define NFP_EBPF_DEVICE_ID      0x10f0
+/* Offset of the PCI Express capability in configuration space. */
+#define NFP_EBPF_PCIE_CAP_OFFSET 0xa0
 
-#define NFP_EBPF_CTRL_BAR       0
-#define NFP_EBPF_CTRL_SIZE      (64 * KiB)
-#define NFP_EBPF_MSIX_BAR       2
-#define NFP_EBPF_MSIX_SIZE      (4 * KiB)
-#define NFP_EBPF_MSIX_TABLE     0x000
-#define NFP_EBPF_MSIX_PBA       0x800
-#define NFP_EBPF_MSIX_VECTORS   16
-#define NFP_EBPF_PCIE_CAP       0xa0
-
-/* Placeholder registers until the real control-BAR layout lands. */
-#define NFP_EBPF_REG_ID         0x0000  /* RO: "NFPE" */
-#define NFP_EBPF_REG_SCRATCH    0x0004  /* RW, cleared on reset */
-#define NFP_EBPF_ID_VALUE       0x4550464eu
+typedef struct NfpEbpfPort {
+    NfpEbpfState *dev;
+    unsigned index;
+    NICConf conf;           /* "netdev"/"mac", "netdev1"/"mac1", ... */
+    NICState *nic;          /* NULL for ports beyond props.ports */
+} NfpEbpfPort;
 
 struct NfpEbpfState {
     PCIDevice parent_obj;
 
-    MemoryRegion ctrl;
-    MemoryRegion msix;
+    MemoryRegion mmio;      /* BAR0 */
+    QEMUTimer *timer;       /* the core's interrupt moderation timer */
+    NfpEbpfPort port[NFPE_MAX_PORTS];
+    bool core_ready;
 
-    uint32_t scratch;
+    /* qdev properties, turned into struct nfpe_props at realize */
+    uint32_t prop_cores;
+    uint32_t prop_threads;
+    uint32_t prop_code_store;
+    uint64_t prop_map_memory;
+    uint32_t prop_clock_mhz;
+    uint32_t prop_mtu_max;
+    uint32_t prop_insn_budget;
+    uint32_t prop_queues;
+    uint32_t prop_max_progs;
+    bool prop_fault_inject;
+
+    struct nfpe_core core;
 };
 
-static uint64_t nfp_ebpf_ctrl_read(void *opaque, hwaddr addr, unsigned size)
+/* ---- BAR0 ---------------------------------------------------------- */
+
+static uint64_t nfp_ebpf_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     NfpEbpfState *s = opaque;
 
-    switch (addr) {
-    case NFP_EBPF_REG_ID:
-        return NFP_EBPF_ID_VALUE;
-    case NFP_EBPF_REG_SCRATCH:
-        return s->scratch;
-    default:
-        qemu_log_mask(LOG_GUEST_ERROR,
-                      "nfp-ebpf: read of unknown register 0x%" HWADDR_PRIx "\n",
-                      addr);
-        return 0;
-    }
+    return nfpe_core_mmio_read(&s->core, addr, size);
 }
 
-static void nfp_ebpf_ctrl_write(void *opaque, hwaddr addr, uint64_t val,
+static void nfp_ebpf_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
     NfpEbpfState *s = opaque;
 
-    switch (addr) {
-    case NFP_EBPF_REG_SCRATCH:
-        s->scratch = val;
-        break;
-    default:
-        qemu_log_mask(LOG_GUEST_ERROR,
-                      "nfp-ebpf: write of unknown register 0x%" HWADDR_PRIx
-                      " value 0x%" PRIx64 "\n", addr, val);
-        break;
-    }
+    nfpe_core_mmio_write(&s->core, addr, val, size);
 }
 
-static const MemoryRegionOps nfp_ebpf_ctrl_ops = {
-    .read = nfp_ebpf_ctrl_read,
-    .write = nfp_ebpf_ctrl_write,
+static const MemoryRegionOps nfp_ebpf_mmio_ops = {
+    .read = nfp_ebpf_mmio_read,
+    .write = nfp_ebpf_mmio_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = {
         .min_access_size = 4,
@@ -97,83 +94,387 @@ static const MemoryRegionOps nfp_ebpf_ctrl_ops = {
     },
 };
 
+/* ---- struct nfpe_core_ops ------------------------------------------ */
+
+static bool nfp_ebpf_dma_read(void *opaque, uint64_t addr, void *buf,
+                              size_t len)
+{
+    NfpEbpfState *s = opaque;
+    MemTxResult res;
+
+    /* pci_dma_read: MEMTXATTRS_UNSPECIFIED, through the device's bus
+     * master address space (fails while bus mastering is off). */
+    res = pci_dma_read(PCI_DEVICE(s), addr, buf, len);
+    return res == MEMTX_OK;
+}
+
+static bool nfp_ebpf_dma_write(void *opaque, uint64_t addr, const void *buf,
+                               size_t len)
+{
+    NfpEbpfState *s = opaque;
+    MemTxResult res;
+
+    res = pci_dma_write(PCI_DEVICE(s), addr, buf, len);
+    return res == MEMTX_OK;
+}
+
+static void nfp_ebpf_msix_notify(void *opaque, unsigned vector)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    /* No INTx fallback: without MSI-X the interrupt is lost (the core's
+     * auto-mask still applies, as on a real device). */
+    if (vector < NFPE_MSIX_VECTORS && msix_enabled(pdev)) {
+        msix_notify(pdev, vector);
+    }
+}
+
+static void nfp_ebpf_net_send(void *opaque, unsigned port,
+                              const uint8_t *buf, size_t len)
+{
+    NfpEbpfState *s = opaque;
+
+    if (port < NFPE_MAX_PORTS && s->port[port].nic) {
+        qemu_send_packet(qemu_get_queue(s->port[port].nic), buf, len);
+    }
+}
+
+static void nfp_ebpf_net_flush(void *opaque, unsigned port)
+{
+    NfpEbpfState *s = opaque;
+
+    if (port < NFPE_MAX_PORTS && s->port[port].nic) {
+        qemu_flush_queued_packets(qemu_get_queue(s->port[port].nic));
+    }
+}
+
+static uint64_t nfp_ebpf_clock_ns(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+static void nfp_ebpf_timer_mod(void *opaque, uint64_t deadline_ns)
+{
+    NfpEbpfState *s = opaque;
+
+    if (deadline_ns == UINT64_MAX) {
+        timer_del(s->timer);
+    } else {
+        timer_mod(s->timer, MIN(deadline_ns, (uint64_t)INT64_MAX));
+    }
+}
+
+static void G_GNUC_PRINTF(2, 0)
+nfp_ebpf_log_guest_error(void *opaque, const char *fmt, va_list ap)
+{
+    g_autofree char *msg = NULL;
+
+    if (!qemu_loglevel_mask(LOG_GUEST_ERROR)) {
+        return;
+    }
+    msg = g_strdup_vprintf(fmt, ap);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s", msg);
+}
+
+static const struct nfpe_core_ops nfp_ebpf_core_ops = {
+    .dma_read = nfp_ebpf_dma_read,
+    .dma_write = nfp_ebpf_dma_write,
+    .msix_notify = nfp_ebpf_msix_notify,
+    .net_send = nfp_ebpf_net_send,
+    .net_flush = nfp_ebpf_net_flush,
+    .clock_ns = nfp_ebpf_clock_ns,
+    .timer_mod = nfp_ebpf_timer_mod,
+    .log_guest_error = nfp_ebpf_log_guest_error,
+};
+
+static void nfp_ebpf_timer_cb(void *opaque)
+{
+    NfpEbpfState *s = opaque;
+
+    nfpe_core_timer(&s->core);
+}
+
+/* ---- Network clients, one per port ---------------------------------- */
+
+static bool nfp_ebpf_nc_can_receive(NetClientState *nc)
+{
+    NfpEbpfPort *port = qemu_get_nic_opaque(nc);
+
+    return nfpe_core_can_receive(&port->dev->core, port->index);
+}
+
+static ssize_t nfp_ebpf_nc_receive(NetClientState *nc, const uint8_t *buf,
+                                   size_t size)
+{
+    NfpEbpfPort *port = qemu_get_nic_opaque(nc);
+
+    /* 0 = "keep it queued": the core asks for a flush when it can take
+     * packets again. */
+    return nfpe_core_receive(&port->dev->core, port->index, buf, size);
+}
+
+static void nfp_ebpf_nc_link_status_changed(NetClientState *nc)
+{
+    NfpEbpfPort *port = qemu_get_nic_opaque(nc);
+
+    nfpe_core_set_link(&port->dev->core, port->index, !nc->link_down);
+}
+
+static NetClientInfo nfp_ebpf_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = nfp_ebpf_nc_can_receive,
+    .receive = nfp_ebpf_nc_receive,
+    .link_status_changed = nfp_ebpf_nc_link_status_changed,
+};
+
+/* ---- Realize / unrealize ---------------------------------------------- */
+
+/*
+ * Ports: one per netdev given.  "netdev" is port 0, "netdevN" port N; the
+ * netdevs must be given without gaps.  Without any netdev the device has
+ * one port with no backend (its link is up, nothing arrives, what it
+ * sends is dropped), like a NIC without -netdev.
+ */
+static bool nfp_ebpf_count_ports(NfpEbpfState *s, uint32_t *ports,
+                                 Error **errp)
+{
+    unsigned i, n = 0;
+
+    for (i = 0; i < NFPE_MAX_PORTS; i++) {
+        if (s->port[i].conf.peers.ncs[0]) {
+            n = i + 1;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (!s->port[i].conf.peers.ncs[0]) {
+            if (i == 0) {
+                error_setg(errp, "nfp-ebpf: netdev%u is given but not "
+                           "netdev: port 0 needs a backend first", n - 1);
+            } else {
+                error_setg(errp, "nfp-ebpf: netdev%u is given but not "
+                           "netdev%u: ports are numbered without gaps",
+                           n - 1, i);
+            }
+            error_append_hint(errp, "Port 0 is 'netdev', port N "
+                              "'netdevN' (N = 1..%d).\n",
+                              NFPE_MAX_PORTS - 1);
+            return false;
+        }
+    }
+    for (i = n; i < NFPE_MAX_PORTS; i++) {
+        static const MACAddr zero;
+
+        if (i > 0 && memcmp(&s->port[i].conf.macaddr, &zero,
+                            sizeof(zero))) {
+            error_setg(errp, "nfp-ebpf: mac%u given but port %u has no "
+                       "netdev%u", i, i, i);
+            return false;
+        }
+    }
+    *ports = MAX(n, 1);
+    return true;
+}
+
 static void nfp_ebpf_realize(PCIDevice *pdev, Error **errp)
 {
     NfpEbpfState *s = NFP_EBPF(pdev);
-    int i;
+    DeviceState *dev = DEVICE(pdev);
+    struct nfpe_props props;
+    g_autofree char *errmsg = NULL;
+    unsigned i;
 
-    pci_config_set_interrupt_pin(pdev->config, 1);
-
-    memory_region_init_io(&s->ctrl, OBJECT(s), &nfp_ebpf_ctrl_ops, s,
-                          "nfp-ebpf-ctrl", NFP_EBPF_CTRL_SIZE);
-    pci_register_bar(pdev, NFP_EBPF_CTRL_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
-                     &s->ctrl);
-
-    memory_region_init(&s->msix, OBJECT(s), "nfp-ebpf-msix",
-                       NFP_EBPF_MSIX_SIZE);
-    pci_register_bar(pdev, NFP_EBPF_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
-                     &s->msix);
-
-    if (pcie_endpoint_cap_init(pdev, NFP_EBPF_PCIE_CAP) < 0) {
-        error_setg(errp, "nfp-ebpf: cannot add the PCIe capability");
+    nfpe_props_default(&props);
+    if (!nfp_ebpf_count_ports(s, &props.ports, errp)) {
         return;
     }
+    props.queues = s->prop_queues;
+    props.cores = s->prop_cores;
+    props.threads = s->prop_threads;
+    props.code_store = s->prop_code_store;
+    props.map_memory = s->prop_map_memory;
+    props.clock_mhz = s->prop_clock_mhz;
+    props.mtu_max = s->prop_mtu_max;
+    props.insn_budget = s->prop_insn_budget;
+    props.max_progs = s->prop_max_progs;
+    props.fault_inject = s->prop_fault_inject;
+    for (i = 0; i < props.ports; i++) {
+        qemu_macaddr_default_if_unset(&s->port[i].conf.macaddr);
+        memcpy(props.mac[i], s->port[i].conf.macaddr.a, 6);
+    }
 
-    if (msix_init(pdev, NFP_EBPF_MSIX_VECTORS,
-                  &s->msix, NFP_EBPF_MSIX_BAR, NFP_EBPF_MSIX_TABLE,
-                  &s->msix, NFP_EBPF_MSIX_BAR, NFP_EBPF_MSIX_PBA,
-                  0, errp) < 0) {
-        pcie_cap_exit(pdev);
+    /* The timer first: the core's reset (in init) cancels it. */
+    s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, nfp_ebpf_timer_cb, s);
+    if (!nfpe_core_init(&s->core, &props, &nfp_ebpf_core_ops, s, &errmsg)) {
+        error_setg(errp, "nfp-ebpf: %s", errmsg);
+        timer_free(s->timer);
+        s->timer = NULL;
         return;
     }
-    for (i = 0; i < NFP_EBPF_MSIX_VECTORS; i++) {
+    s->core_ready = true;
+
+    pdev->config[PCI_CACHE_LINE_SIZE] = 0x10;
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &nfp_ebpf_mmio_ops, s,
+                          "nfp-ebpf-ctrl", NFPE_CTRL_BAR_SIZE);
+    pci_register_bar(pdev, NFPE_BAR_CTRL, PCI_BASE_ADDRESS_SPACE_MEMORY,
+                     &s->mmio);
+
+    /*
+     * The PCIe capability on every bus, as e1000e does: on a PCIe bus the
+     * device is an endpoint (a root-complex integrated one on q35's root
+     * bus), on -M pc a PCI device that carries the capability.
+     */
+    if (pcie_endpoint_cap_init(pdev, NFP_EBPF_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "nfp-ebpf: cannot add the PCI Express capability");
+        goto fail_core;
+    }
+
+    if (msix_init_exclusive_bar(pdev, NFPE_MSIX_VECTORS, NFPE_BAR_MSIX,
+                                errp) < 0) {
+        goto fail_pcie;
+    }
+    for (i = 0; i < NFPE_MSIX_VECTORS; i++) {
         msix_vector_use(pdev, i);
     }
+
+    for (i = 0; i < props.ports; i++) {
+        NfpEbpfPort *port = &s->port[i];
+        g_autofree char *name = NULL;
+        NetClientState *nc;
+
+        port->dev = s;
+        port->index = i;
+        name = dev->id ? g_strdup_printf("%s.p%u", dev->id, i) : NULL;
+        port->nic = qemu_new_nic(&nfp_ebpf_net_info, &port->conf,
+                                 object_get_typename(OBJECT(s)), name,
+                                 &dev->mem_reentrancy_guard, port);
+        nc = qemu_get_queue(port->nic);
+        qemu_format_nic_info_str(nc, port->conf.macaddr.a);
+        nfpe_core_set_link(&s->core, i, !nc->link_down);
+    }
+    return;
+
+fail_pcie:
+    pcie_cap_exit(pdev);
+fail_core:
+    nfpe_core_fini(&s->core);
+    s->core_ready = false;
+    timer_free(s->timer);
+    s->timer = NULL;
 }
 
 static void nfp_ebpf_exit(PCIDevice *pdev)
 {
     NfpEbpfState *s = NFP_EBPF(pdev);
+    unsigned i;
 
+    for (i = 0; i < NFPE_MAX_PORTS; i++) {
+        if (s->port[i].nic) {
+            qemu_del_nic(s->port[i].nic);
+            s->port[i].nic = NULL;
+        }
+    }
     msix_unuse_all_vectors(pdev);
-    msix_uninit(pdev, &s->msix, &s->msix);
+    msix_uninit_exclusive_bar(pdev);
     pcie_cap_exit(pdev);
+    if (s->timer) {
+        timer_free(s->timer);
+        s->timer = NULL;
+    }
+    if (s->core_ready) {
+        nfpe_core_fini(&s->core);
+        s->core_ready = false;
+    }
 }
 
 static void nfp_ebpf_reset(DeviceState *dev)
 {
     NfpEbpfState *s = NFP_EBPF(dev);
 
-    s->scratch = 0;
+    if (s->core_ready) {
+        nfpe_core_reset(&s->core);
+    }
 }
 
+/*
+ * Device state (rings, loaded programs, map memory) is not migrated yet:
+ * a VM with the device refuses to migrate or snapshot.
+ */
 static const VMStateDescription nfp_ebpf_vmstate = {
     .name = TYPE_NFP_EBPF,
-    .version_id = 1,
-    .minimum_version_id = 1,
-    .fields = (VMStateField[]) {
-        VMSTATE_PCI_DEVICE(parent_obj, NfpEbpfState),
-        VMSTATE_MSIX(parent_obj, NfpEbpfState),
-        VMSTATE_UINT32(scratch, NfpEbpfState),
-        VMSTATE_END_OF_LIST()
-    },
+    .unmigratable = 1,
+};
+
+static Property nfp_ebpf_properties[] = {
+    DEFINE_PROP_NETDEV("netdev", NfpEbpfState, port[0].conf.peers),
+    DEFINE_PROP_NETDEV("netdev1", NfpEbpfState, port[1].conf.peers),
+    DEFINE_PROP_NETDEV("netdev2", NfpEbpfState, port[2].conf.peers),
+    DEFINE_PROP_NETDEV("netdev3", NfpEbpfState, port[3].conf.peers),
+    DEFINE_PROP_MACADDR("mac", NfpEbpfState, port[0].conf.macaddr),
+    DEFINE_PROP_MACADDR("mac1", NfpEbpfState, port[1].conf.macaddr),
+    DEFINE_PROP_MACADDR("mac2", NfpEbpfState, port[2].conf.macaddr),
+    DEFINE_PROP_MACADDR("mac3", NfpEbpfState, port[3].conf.macaddr),
+    DEFINE_PROP_UINT32("queues", NfpEbpfState, prop_queues,
+                       NFPE_DEF_QUEUES),
+    DEFINE_PROP_UINT32("cores", NfpEbpfState, prop_cores, NFPE_DEF_CORES),
+    DEFINE_PROP_UINT32("threads", NfpEbpfState, prop_threads,
+                       NFPE_DEF_THREADS),
+    DEFINE_PROP_UINT32("code-store", NfpEbpfState, prop_code_store,
+                       NFPE_DEF_CODE_STORE),
+    DEFINE_PROP_SIZE("map-memory", NfpEbpfState, prop_map_memory,
+                     NFPE_DEF_MAP_MEMORY),
+    DEFINE_PROP_UINT32("clock-mhz", NfpEbpfState, prop_clock_mhz,
+                       NFPE_DEF_CLOCK_MHZ),
+    DEFINE_PROP_UINT32("mtu-max", NfpEbpfState, prop_mtu_max,
+                       NFPE_DEF_MTU_MAX),
+    DEFINE_PROP_UINT32("insn-budget", NfpEbpfState, prop_insn_budget,
+                       NFPE_DEF_INSN_BUDGET),
+    DEFINE_PROP_UINT32("max-progs", NfpEbpfState, prop_max_progs,
+                       NFPE_DEF_MAX_PROGS),
+    DEFINE_PROP_BOOL("fault-inject", NfpEbpfState, prop_fault_inject, false),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static const char *const nfp_ebpf_prop_help[][2] = {
+    { "netdev", "backend of port 0 (MAC0); ports = netdevs given" },
+    { "netdev1", "backend of port 1 (needs netdev)" },
+    { "netdev2", "backend of port 2 (needs netdev1)" },
+    { "netdev3", "backend of port 3 (needs netdev2)" },
+    { "queues", "queue pairs per port, 1..4" },
+    { "cores", "flow-processing cores, 1..64" },
+    { "threads", "hardware threads per core, 1..16" },
+    { "code-store", "instructions per program image, 1..65536" },
+    { "map-memory", "device map memory, 4K..1G" },
+    { "clock-mhz", "core clock of the cycle model, 1..10000" },
+    { "mtu-max", "largest L3 MTU, 68..16110" },
+    { "insn-budget", "instructions per packet per program, >= 1" },
+    { "max-progs", "program images loaded at once, 1..1024" },
+    { "fault-inject", "enable the FAULT_INJECT register (testing)" },
 };
 
 static void nfp_ebpf_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+    size_t i;
 
     k->realize = nfp_ebpf_realize;
     k->exit = nfp_ebpf_exit;
-    k->vendor_id = PCI_VENDOR_ID_REDHAT_QUMRANET;
-    k->device_id = NFP_EBPF_DEVICE_ID;
-    k->revision = 0;
+    k->vendor_id = NFPE_PCI_VENDOR_ID;
+    k->device_id = NFPE_PCI_DEVICE_ID;
+    k->revision = NFPE_PCI_REVISION;
     k->class_id = PCI_CLASS_NETWORK_ETHERNET;
 
     dc->desc = "nfp-ebpf eBPF-offload SmartNIC";
     dc->reset = nfp_ebpf_reset;
     dc->vmsd = &nfp_ebpf_vmstate;
+    device_class_set_props(dc, nfp_ebpf_properties);
+    for (i = 0; i < ARRAY_SIZE(nfp_ebpf_prop_help); i++) {
+        object_class_property_set_description(klass,
+                                              nfp_ebpf_prop_help[i][0],
+                                              nfp_ebpf_prop_help[i][1]);
+    }
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
 }
 
