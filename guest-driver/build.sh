@@ -37,6 +37,11 @@ SRC=$OUT/src
 rm -rf "$SRC"
 mkdir -p "$SRC"
 cp "$HERE"/*.c "$HERE"/*.h "$HERE"/Kbuild "$HERE"/Makefile "$SRC"/
+# the JIT core is part of the module: jit/core/*.[ch] and the kernel
+# compat header it includes as ../compat-kernel.h
+mkdir -p "$SRC/jit/core"
+cp "$REPO"/jit/core/*.c "$REPO"/jit/core/*.h "$SRC/jit/core/"
+cp "$REPO/jit/compat-kernel.h" "$SRC/jit/"
 
 set -- -C "$KDIR" M="$SRC" NFPE_INCLUDE="$REPO/include" modules
 [ "$WERROR" = 1 ] && set -- "$@" W=1 NFPE_WERROR=1

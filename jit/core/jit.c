@@ -20,6 +20,16 @@ int jit_error(struct jit *j, int err, int32_t insn, const char *fmt, ...)
 	return err;
 }
 
+/* no __builtin_popcount: without -mpopcnt it calls libgcc, absent in a module */
+static uint32_t popcount32(uint32_t v)
+{
+	uint32_t n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
 static uint64_t bswap64(uint64_t v)
 {
 	return __builtin_bswap64(v);
@@ -450,7 +460,7 @@ static int sub_depths(struct jit *j)
 			    in->dst_reg >= 6 && in->dst_reg <= 9)
 				s->saved |= NFPE_BIT(in->dst_reg - 6);
 		}
-		s->frame = s->depth + 8 * __builtin_popcount(s->saved);
+		s->frame = s->depth + 8 * popcount32(s->saved);
 	}
 	return 0;
 }
