@@ -6,6 +6,9 @@ check proc-mounted test -r /proc/self/status
 check sysfs-mounted test -d /sys/class/net
 check debugfs-mounted test -d /sys/kernel/debug/tracing -o -d /sys/kernel/debug
 check kernel-version 'cat /proc/version'
+for d in /sys/bus/pci/devices/*; do
+    echo "# pci $(basename "$d") $(cat "$d/vendor"):$(cat "$d/device") class $(cat "$d/class")"
+done
 check pci-bus 'ls /sys/bus/pci/devices | grep -q . || die "no PCI devices"'
 check lo-up 'ip link show dev lo | grep -q "[<,]UP[,>]" || die "lo is not up: $(ip link show dev lo)"'
 check lo-ping 'ip addr show dev lo | grep -q "inet 127.0.0.1" && ping -c 1 -W 2 127.0.0.1 >/dev/null'
