@@ -179,6 +179,9 @@ int nfpe_cmd_exec(struct nfpe_dev *nn, u16 op, const void *req, u32 req_len,
 	if (result) {
 		nn->drv.cmd_errors++;
 		err = (result < 0 && result >= -MAX_ERRNO) ? result : -EIO;
+		/* a refusal may explain itself (LOAD_IMAGE: insn, reason) */
+		if (rsp && rsp_len && dev_rsp_len <= max_payload)
+			memcpy(rsp, hdr + 1, min(rsp_len, dev_rsp_len));
 		goto out;
 	}
 	if (dev_rsp_len > max_payload) {

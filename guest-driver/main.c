@@ -80,7 +80,8 @@ int nfpe_hw_reset(struct nfpe_dev *nn)
  *
  * Called with rtnl held.  The device forgets everything on reset (rings,
  * programs, maps), so each port that was up is taken down and brought up
- * again; offloaded state is dropped.
+ * again; offloaded maps are re-created (empty) and offloaded programs
+ * loaded and attached again.
  *
  * Return: 0, or the error that left the device dead.
  */
@@ -110,13 +111,13 @@ int nfpe_recover(struct nfpe_dev *nn)
 	}
 	nn->drv.resets++;
 
+	/* the device freed maps and unloaded programs: rebuild them */
+	nfpe_offload_recover(nn);
 	for (i = 0; i < nn->num_ports; i++) {
 		struct nfpe_port *port = nn->ports[i];
 
 		if (!port)
 			continue;
-		/* the device unloaded every program: the offload code rebuilds */
-		memset(&port->offload, 0, sizeof(port->offload));
 		if (!was_up[i])
 			continue;
 		err = nfpe_dp_start(port);
@@ -550,6 +551,10 @@ static int nfpe_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_ports;
 
+	err = nfpe_offload_init(nn);
+	if (err)
+		goto err_ports;
+
 	for (nreg = 0; nreg < nn->num_ports; nreg++) {
 		err = nfpe_port_register(nn->ports[nreg]);
 		if (err)
@@ -565,6 +570,7 @@ static int nfpe_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_unregister:
 	while (nreg--)
 		nfpe_port_unregister(nn->ports[nreg]);
+	nfpe_offload_fini(nn);
 err_ports:
 	set_bit(NFPE_S_REMOVING, &nn->state);
 	synchronize_irq(pci_irq_vector(pdev, NFPE_VEC_CTRL));
@@ -601,6 +607,7 @@ static void nfpe_remove(struct pci_dev *pdev)
 
 	for (i = 0; i < nn->num_ports; i++)
 		nfpe_port_unregister(nn->ports[i]);
+	nfpe_offload_fini(nn);
 	nfpe_debugfs_exit(nn);
 	nfpe_ports_free(nn);
 

@@ -216,6 +216,7 @@ static const struct net_device_ops nfpe_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_tx_timeout		= nfpe_tx_timeout,
 	.ndo_bpf		= nfpe_ndo_bpf,
+	.ndo_setup_tc		= nfpe_setup_tc,
 	.ndo_xdp_xmit		= nfpe_xdp_xmit,
 };
 
@@ -280,8 +281,8 @@ struct nfpe_port *nfpe_port_alloc(struct nfpe_dev *nn, u32 idx)
 	netdev->netdev_ops = &nfpe_netdev_ops;
 	netdev->ethtool_ops = &nfpe_ethtool_ops;
 	netdev->watchdog_timeo = 5 * HZ;
-	netdev->hw_features = NETIF_F_RXHASH;
-	netdev->features = NETIF_F_RXHASH;
+	netdev->hw_features = NETIF_F_RXHASH | NETIF_F_HW_TC;
+	netdev->features = NETIF_F_RXHASH | NETIF_F_HW_TC;
 	netdev->dev_port = idx;
 	netdev->min_mtu = ETH_MIN_MTU;
 	max_mtu = NFPE_RX_FRAME_MAX - NFPE_MAX_FRAME_EXTRA;
@@ -340,13 +341,23 @@ int nfpe_port_register(struct nfpe_port *port)
 
 	netif_carrier_off(port->netdev);
 	err = register_netdev(port->netdev);
-	if (err)
+	if (err) {
 		dev_err(&port->nn->pdev->dev, "port %u: register_netdev: %d\n",
 			port->idx, err);
+		return err;
+	}
+	err = nfpe_offload_port_register(port);
+	if (err) {
+		dev_err(&port->nn->pdev->dev, "port %u: BPF offload registration: %d\n",
+			port->idx, err);
+		unregister_netdev(port->netdev);
+	}
 	return err;
 }
 
 void nfpe_port_unregister(struct nfpe_port *port)
 {
+	/* the stack detaches XDP and tc programs here, the device unloads */
 	unregister_netdev(port->netdev);
+	nfpe_offload_port_unregister(port);
 }

@@ -156,7 +156,10 @@ struct nfpe_r_vec {
 	struct nfpe_rx_ring rx;
 };
 
-/* Left for the offload issue: programs and state on the device's hooks. */
+/*
+ * Offloaded programs on the device's hooks (offload.c): the kernel's
+ * program and the device image loaded for this attachment (0: none).
+ */
 struct nfpe_port_offload {
 	struct bpf_prog *prog[NFPE_HOOK_NUM];
 	u32 prog_id[NFPE_HOOK_NUM];
@@ -222,6 +225,11 @@ struct nfpe_dev {
 	u32 reset_burst;		/* resets asked for in the window */
 	struct delayed_work service_work;
 	struct dentry *debugfs;
+
+	/* offload (offload.c): the kernel's handle, offloaded maps (rtnl) */
+	struct bpf_offload_dev *bpf_dev;
+	struct list_head bpf_maps;
+	u32 bpf_map_count;
 
 	/* written from IRQ and process context; readers accept tearing */
 	struct nfpe_drv_stats drv;
@@ -304,6 +312,20 @@ int nfpe_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		  u32 flags);
 u32 nfpe_xdp_run(struct nfpe_r_vec *r_vec, struct bpf_prog *prog,
 		 struct xdp_buff *xdp, struct nfpe_rx_buf *buf, bool *redirected);
+
+/* offload.c */
+int nfpe_offload_init(struct nfpe_dev *nn);
+void nfpe_offload_fini(struct nfpe_dev *nn);
+int nfpe_offload_port_register(struct nfpe_port *port);
+void nfpe_offload_port_unregister(struct nfpe_port *port);
+int nfpe_offload_ndo_bpf(struct nfpe_port *port, struct netdev_bpf *bpf);
+int nfpe_offload_attach(struct nfpe_port *port, u32 hook,
+			struct bpf_prog *prog, struct netlink_ext_ack *extack);
+void nfpe_offload_recover(struct nfpe_dev *nn);
+
+/* tc.c */
+int nfpe_setup_tc(struct net_device *netdev, enum tc_setup_type type,
+		  void *type_data);
 
 /* ethtool.c */
 extern const struct ethtool_ops nfpe_ethtool_ops;

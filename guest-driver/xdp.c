@@ -6,8 +6,8 @@
  * mapped DMA_BIDIRECTIONAL, so attaching or detaching a program swaps a
  * pointer and nothing else.  XDP_TX shares the queue's TX ring with the
  * stack (under the netdev TX queue lock); ndo_xdp_xmit makes the port a
- * redirect target.  Offload (XDP_SETUP_PROG_HW, BPF_OFFLOAD_MAP_*) plugs
- * into nfpe_ndo_bpf().
+ * redirect target.  Offload (XDP_SETUP_PROG_HW, BPF_OFFLOAD_MAP_*) is
+ * passed on to offload.c.
  */
 #include <linux/kernel.h>
 #include <linux/bpf.h>
@@ -35,13 +35,9 @@ int nfpe_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return nfpe_xdp_setup(port, bpf);
-	case XDP_SETUP_PROG_HW:
-		NL_SET_ERR_MSG_MOD(bpf->extack,
-				   "XDP offload is not implemented yet");
-		return -EOPNOTSUPP;
 	default:
-		/* XDP_SETUP_PROG_HW and map offload: the offload code */
-		return -EINVAL;
+		/* XDP_SETUP_PROG_HW and map offload: offload.c */
+		return nfpe_offload_ndo_bpf(port, bpf);
 	}
 }
 
