@@ -49,6 +49,7 @@ struct NfpEbpfState {
     bool core_ready;
 
     /* qdev properties, turned into struct nfpe_props at realize */
+    uint32_t prop_ports;    /* 0: as many as netdevs are given */
     uint32_t prop_cores;
     uint32_t prop_threads;
     uint32_t prop_code_store;
@@ -234,7 +235,9 @@ static NetClientInfo nfp_ebpf_net_info = {
  * Ports: one per netdev given.  "netdev" is port 0, "netdevN" port N; the
  * netdevs must be given without gaps.  Without any netdev the device has
  * one port with no backend (its link is up, nothing arrives, what it
- * sends is dropped), like a NIC without -netdev.
+ * sends is dropped), like a NIC without -netdev.  The optional "ports"
+ * property only states the expected count (images/nfpe-vm passes it) and
+ * must agree with the netdevs.
  */
 static bool nfp_ebpf_count_ports(NfpEbpfState *s, uint32_t *ports,
                                  Error **errp)
@@ -271,6 +274,13 @@ static bool nfp_ebpf_count_ports(NfpEbpfState *s, uint32_t *ports,
                        "netdev%u", i, i, i);
             return false;
         }
+    }
+    if (s->prop_ports && s->prop_ports != MAX(n, 1)) {
+        error_setg(errp, "nfp-ebpf: ports=%u but %u netdev%s given",
+                   s->prop_ports, n, n == 1 ? " is" : "s are");
+        error_append_hint(errp, "Each port needs its netdev; 'ports' may "
+                          "be left out.\n");
+        return false;
     }
     *ports = MAX(n, 1);
     return true;
@@ -415,6 +425,7 @@ static Property nfp_ebpf_properties[] = {
     DEFINE_PROP_MACADDR("mac1", NfpEbpfState, port[1].conf.macaddr),
     DEFINE_PROP_MACADDR("mac2", NfpEbpfState, port[2].conf.macaddr),
     DEFINE_PROP_MACADDR("mac3", NfpEbpfState, port[3].conf.macaddr),
+    DEFINE_PROP_UINT32("ports", NfpEbpfState, prop_ports, 0),
     DEFINE_PROP_UINT32("queues", NfpEbpfState, prop_queues,
                        NFPE_DEF_QUEUES),
     DEFINE_PROP_UINT32("cores", NfpEbpfState, prop_cores, NFPE_DEF_CORES),
@@ -441,6 +452,7 @@ static const char *const nfp_ebpf_prop_help[][2] = {
     { "netdev1", "backend of port 1 (needs netdev)" },
     { "netdev2", "backend of port 2 (needs netdev1)" },
     { "netdev3", "backend of port 3 (needs netdev2)" },
+    { "ports", "optional check: 1..4, must match the netdevs given" },
     { "queues", "queue pairs per port, 1..4" },
     { "cores", "flow-processing cores, 1..64" },
     { "threads", "hardware threads per core, 1..16" },
