@@ -47,6 +47,7 @@ struct NfpEbpfState {
     QEMUTimer *timer;       /* the core's interrupt moderation timer */
     NfpEbpfPort port[NFPE_MAX_PORTS];
     bool core_ready;
+    bool powered_on;        /* the first reset after realize happened */
 
     /* qdev properties, turned into struct nfpe_props at realize */
     uint32_t prop_ports;    /* 0: as many as netdevs are given */
@@ -402,8 +403,15 @@ static void nfp_ebpf_reset(DeviceState *dev)
 {
     NfpEbpfState *s = NFP_EBPF(dev);
 
-    if (s->core_ready) {
-        nfpe_core_reset(&s->core);
+    if (!s->core_ready) {
+        return;
+    }
+    nfpe_core_reset(&s->core);
+    /* The machine's (or hotplug's) reset right after realize is power-on,
+     * which the core does not count as a reset (dev_resets). */
+    if (!s->powered_on) {
+        s->core.dcnt[NFPE_DC_RESETS] = 0;
+        s->powered_on = true;
     }
 }
 

@@ -233,7 +233,7 @@ class QTest:
     """One QEMU under -accel qtest, with n_ports dgram netdevs on 127.0.0.1."""
 
     def __init__(self, qemu, machine="q35", n_ports=1, device_props="",
-                 mem_mb=256, extra_args=(), log=None):
+                 mem_mb=256, extra_args=(), with_device=True):
         self.dir = tempfile.mkdtemp(prefix="nfpe-qtest.")
         qsock = os.path.join(self.dir, "qtest.sock")
         msock = os.path.join(self.dir, "qmp.sock")
@@ -262,8 +262,9 @@ class QTest:
                      "local.port=%d,remote.type=inet,remote.host=127.0.0.1,"
                      "remote.port=%d" % (p, qport, host.getsockname()[1])]
             props.append("%s=n%d" % ("netdev" if p == 0 else "netdev%d" % p, p))
-        args += ["-device", ",".join(["nfp-ebpf", "id=nfp0", "addr=04.0"] +
-                                     props) + device_props]
+        if with_device:
+            args += ["-device", ",".join(["nfp-ebpf", "id=nfp0", "addr=04.0"] +
+                                         props) + device_props]
         args += list(extra_args)
         self.args = args
         self.stderr = open(os.path.join(self.dir, "stderr.log"), "w+")
@@ -283,6 +284,7 @@ class QTest:
         self.m.settimeout(60)
         self.qbuf = b""
         self.mbuf = b""
+        self.events = []
         self.qmp_greeting = self._qmp_recv()
         self.qmp("qmp_capabilities")
 
@@ -358,6 +360,7 @@ class QTest:
                 line, self.mbuf = self.mbuf[:i], self.mbuf[i + 1:]
                 msg = json.loads(line)
                 if "event" in msg:
+                    self.events.append(msg)
                     continue
                 return msg
             d = self.m.recv(1 << 16)
@@ -374,6 +377,27 @@ class QTest:
         if "error" in r:
             raise QTestError("QMP %s: %s" % (command, r["error"]))
         return r.get("return")
+
+    def qmp_event_wait(self, name, timeout=10.0):
+        """Wait for a QMP event (those that came with replies count too)."""
+        end = time.time() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e["event"] == name:
+                    return self.events.pop(i)
+            left = end - time.time()
+            if left <= 0:
+                raise QTestError("no QMP event %s" % name)
+            if select.select([self.m], [], [], left)[0]:
+                d = self.m.recv(1 << 16)
+                if not d:
+                    raise QTestError("QMP closed: %s" % self.log_text())
+                self.mbuf += d
+                while b"\n" in self.mbuf:
+                    line, self.mbuf = self.mbuf.split(b"\n", 1)
+                    msg = json.loads(line)
+                    if "event" in msg:
+                        self.events.append(msg)
 
     def alive(self):
         return self.proc.poll() is None and \

@@ -4,7 +4,8 @@
 
     qtest-nfpe.py QEMU datapath [--machine q35|pc]
     qtest-nfpe.py QEMU hostile [--seconds 20] [--seed N]
-    qtest-nfpe.py QEMU bench [--packets 200000]
+    qtest-nfpe.py QEMU bench [--packets 100000] [--seconds-bench 3]
+    qtest-nfpe.py QEMU hotplug
 
 QEMU is BUILDDIR/qemu/qemu-system-x86_64 (or a path file holding it, the
 output of the meson target `qemu`).  See tests/qtest/nfpe_qtest.py for how
@@ -309,6 +310,7 @@ def datapath(args):
         def stats():
             dv, ports = dev.stats()
             st["resets"] = dv["dev_resets"]
+            eq(dv["dev_resets"], 0, "dev_resets: power-on is not counted")
             eq(len(ports), 2, "two ports of counters")
             eq(ports[0]["rx_packets"], 6, "rx_packets port 0")
             eq(ports[1]["rx_packets"], 1, "rx_packets port 1")
@@ -410,6 +412,57 @@ def qemu_log_args():
 
 def check_alive(qt):
     subtest("QEMU alive (QMP query-status)", lambda: check(qt.alive(), "alive"))
+
+
+# ----------------------------------------------------------------- hotplug --
+
+def hotplug(args):
+    """-M pc, ACPI PCI hotplug: device_add / use / device_del (the guest's
+    eject is the write to the PIIX4 hotplug port 0xae08), several times on
+    the same netdev: unrealize must give the netdev, timer, MSI-X and core
+    back.  A refused device_add must leave QEMU and the netdev usable."""
+    qt = QTest(args.qemu, machine="pc", n_ports=1, with_device=False,
+               extra_args=qemu_log_args())
+    try:
+        def refused():
+            try:
+                qt.qmp("device_add", driver="nfp-ebpf", id="bad", netdev="n0",
+                       addr="05.0", cores=0)
+            except QTestError as e:
+                check("cores must be" in str(e), "message: %s" % e)
+            else:
+                raise Fail("device_add with cores=0 accepted")
+        subtest("device_add with cores=0 refused (realize error path)", refused)
+
+        def cycle(i):
+            qt.qmp("device_add", driver="nfp-ebpf", id="hp", netdev="n0",
+                   addr="05.0", **({"fault-inject": True} if i % 2 else {}))
+            dev = Device(qt, slot=5)
+            dev.setup_pci()
+            dev.enable()
+            eq(dev.cmd(CMD_ECHO, b"hp")[0], 0, "ECHO")
+            dev.port_up(0)
+            if i == 1:
+                # leave work behind: a program, a map and an armed timer
+                dev.load(prog_verdict(PROG_XDP, 2))
+                dev.cmd(CMD_MAP_ALLOC, struct.pack("<IIIIII", 1, 4, 4, 8, 0, 0))
+                dev.wr(PORT_BASE(0) + PORT_CTRL, 0)
+                dev.qwr(0, 0, Q_IRQ_MOD_USECS, 1000000)
+                dev.wr(PORT_BASE(0) + PORT_CTRL, PORT_CTRL_ENABLE)
+            f = frame_to(dev, tag=i)
+            qt.host_send(0, f)
+            eq(dev.rx_wait(1), 1, "frame delivered")
+            eq(dev.rx_get()[2][-len(f):], f, "frame bytes")
+            qt.qmp("device_del", id="hp")
+            qt.outl(0xae08, 1 << 5)
+            qt.qmp_event_wait("DEVICE_DELETED")
+            eq(dev.cfg_read32(0) & 0xffff, 0xffff, "slot empty after unplug")
+            qt.clock_step(2000000000)              # a leftover timer would fire
+        for i in range(3):
+            subtest("hotplug cycle %d: add, traffic, del" % (i + 1), cycle, i)
+        check_alive(qt)
+    finally:
+        qt.close()
 
 
 # ----------------------------------------------------------------- hostile --
@@ -735,7 +788,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("qemu", help="QEMU binary, or a file holding its path")
-    ap.add_argument("mode", choices=["datapath", "hostile", "bench"])
+    ap.add_argument("mode", choices=["datapath", "hostile", "bench", "hotplug"])
     ap.add_argument("--machine", default="q35", choices=["q35", "pc"])
     ap.add_argument("--seconds", type=int,
                     default=int(os.environ.get("NFPE_QTEST_SECONDS", "20")))
@@ -749,7 +802,8 @@ def main():
             args.qemu = fh.read().strip()
     print("TAP version 13", flush=True)
     try:
-        {"datapath": datapath, "hostile": hostile, "bench": bench}[args.mode](args)
+        {"datapath": datapath, "hostile": hostile, "bench": bench,
+         "hotplug": hotplug}[args.mode](args)
     except Exception:  # noqa: BLE001
         RESULTS.append(False)
         print("not ok %d - harness" % len(RESULTS))
