@@ -48,6 +48,9 @@ static bool jcond(uint8_t op, uint64_t a, uint64_t b, bool is32)
 	return false;
 }
 
+uint64_t (*dref_helper)(int32_t id, uint64_t r1, uint64_t r2, uint64_t r3,
+			uint64_t r4, uint64_t r5);
+
 #define FAIL(...) do { snprintf(res->err, sizeof(res->err), __VA_ARGS__); \
 		       res->ok = false; return; } while (0)
 
@@ -209,6 +212,13 @@ void dref_run(const struct nfpe_bpf_insn *insns, uint32_t n, uint8_t *pkt,
 				continue;
 			}
 			if (op == NFPE_BPF_CALL) {
+				if (in->src_reg != NFPE_BPF_PSEUDO_CALL &&
+				    dref_helper) {
+					r[0] = dref_helper(in->imm, r[1], r[2],
+							   r[3], r[4], r[5]);
+					pc++;
+					continue;
+				}
 				if (in->src_reg != NFPE_BPF_PSEUDO_CALL)
 					FAIL("insn %u: helper call", pc);
 				if (++depth >= 9)
@@ -256,7 +266,8 @@ void dref_run(const struct nfpe_bpf_insn *insns, uint32_t n, uint8_t *pkt,
 			uint8_t *p = (uint8_t *)(uintptr_t)a;
 			uint64_t v;
 
-			if (!((a >= p0 && a + size <= p0 + pkt_len) ||
+			if (!dref_helper &&
+			    !((a >= p0 && a + size <= p0 + pkt_len) ||
 			      (a >= s0 && a + size <= s0 + DREF_STACK)))
 				FAIL("insn %u: access outside packet/stack", pc);
 			if (cls == NFPE_BPF_LDX) {
@@ -268,6 +279,19 @@ void dref_run(const struct nfpe_bpf_insn *insns, uint32_t n, uint8_t *pkt,
 					: (uint64_t)(int64_t)in->imm;
 				memcpy(p, &v, size);
 			}
+			pc++;
+			continue;
+		}
+		if (cls == NFPE_BPF_STX && NFPE_BPF_MODE(code) == NFPE_BPF_ATOMIC &&
+		    in->imm == NFPE_BPF_ADD && dref_helper) {
+			/* atomic add without fetch (benchmark programs) */
+			uint8_t *p = (uint8_t *)(uintptr_t)(r[in->dst_reg] +
+							    (int64_t)in->off);
+
+			if (NFPE_BPF_SIZE(code) == NFPE_BPF_DW)
+				*(uint64_t *)p += r[in->src_reg];
+			else
+				*(uint32_t *)p += (uint32_t)r[in->src_reg];
 			pc++;
 			continue;
 		}

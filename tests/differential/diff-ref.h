@@ -45,6 +45,14 @@ struct dref_result {
 void dref_run(const struct nfpe_bpf_insn *insns, uint32_t n, uint8_t *pkt,
 	      uint32_t pkt_len, enum dref_mode mode, struct dref_result *res);
 
+/*
+ * Helper calls (BPF_CALL with src_reg 0), for the engine benchmark's
+ * instruction counts: when set, calls go here and memory accesses are
+ * not range-checked (the program runs on host pointers).
+ */
+extern uint64_t (*dref_helper)(int32_t id, uint64_t r1, uint64_t r2,
+			       uint64_t r3, uint64_t r4, uint64_t r5);
+
 /* ---- the generator ------------------------------------------------ */
 
 /* Profiles: what the generated program may contain. */
