@@ -270,8 +270,10 @@ class QTest:
         self.stderr = open(os.path.join(self.dir, "stderr.log"), "w+")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                      stdout=self.stderr, stderr=self.stderr)
-        lq.settimeout(30)
-        lm.settimeout(30)
+        # NFPE_QTEST_START_TIMEOUT: QEMU under valgrind starts slowly
+        start = float(os.environ.get("NFPE_QTEST_START_TIMEOUT", "30"))
+        lq.settimeout(start)
+        lm.settimeout(start)
         try:
             self.q, _ = lq.accept()
             self.m, _ = lm.accept()
@@ -411,7 +413,7 @@ class QTest:
                 except (QTestError, OSError):
                     pass
                 try:
-                    self.proc.wait(10)
+                    self.proc.wait(60)
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
                     self.proc.wait()
