@@ -95,9 +95,14 @@ def main():
     if a.traffic_tool:
         port = "V0" if a.virtio else "P0"
         params.append("frames=%d" % a.frames)
+        # Frames in flight must fit QEMU's host socket buffers (~208 KiB
+        # by default) or the host drops them before they reach the guest:
+        # at most 64 KiB of frames outstanding, at most 32 frames.
+        window = max(1, min(32, 65536 // max(1, a.frame_size)))
         host_cmd = ("%s --to 127.0.0.1:$NFPE_%s_TX --bind 127.0.0.1:$NFPE_%s_RX --count %d --size %d "
-                    "--expect-echo --window 32 --timeout 20" % (
-                        shlex.quote(os.path.abspath(a.traffic_tool)), port, port, a.frames, a.frame_size))
+                    "--expect-echo --window %d --timeout 20" % (
+                        shlex.quote(os.path.abspath(a.traffic_tool)), port, port, a.frames, a.frame_size,
+                        window))
     for p in params:
         cmd += ["--param", p]
     if append:
