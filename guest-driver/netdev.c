@@ -357,7 +357,9 @@ int nfpe_port_register(struct nfpe_port *port)
 
 void nfpe_port_unregister(struct nfpe_port *port)
 {
+	rtnl_lock();
 	/* the stack detaches XDP and tc programs here, the device unloads */
-	unregister_netdev(port->netdev);
+	unregister_netdevice(port->netdev);
 	nfpe_offload_port_unregister(port);
+	rtnl_unlock();
 }

@@ -693,10 +693,21 @@ int nfpe_offload_attach(struct nfpe_port *port, u32 hook,
 	return 0;
 }
 
+/*
+ * The stack hands us a reference on the new program and expects us to
+ * drop the one of the program it replaces (as for native XDP); cls_bpf
+ * keeps its own references.
+ */
 static int nfpe_xdp_setup_hw(struct nfpe_port *port, struct netdev_bpf *bpf)
 {
-	return nfpe_offload_attach(port, NFPE_HOOK_XDP, bpf->prog,
-				   bpf->extack);
+	struct bpf_prog *old = port->offload.prog[NFPE_HOOK_XDP];
+	int err;
+
+	err = nfpe_offload_attach(port, NFPE_HOOK_XDP, bpf->prog,
+				  bpf->extack);
+	if (!err && old)
+		bpf_prog_put(old);
+	return err;
 }
 
 /* ---- offloaded maps ------------------------------------------------ */
@@ -921,10 +932,10 @@ int nfpe_offload_port_register(struct nfpe_port *port)
 }
 
 /*
- * After unregister_netdev(): the stack detached every program (XDP and
- * tc), so the images are unloaded; the kernel now destroys the programs
- * and frees the maps still bound to this netdev (or moves them to another
- * port of the device).
+ * Under rtnl, after unregister_netdevice(): the stack detached every
+ * program (XDP and tc), so the images are unloaded; the kernel now
+ * destroys the programs and frees the maps still bound to this netdev (or
+ * moves them to another port of the device).
  */
 void nfpe_offload_port_unregister(struct nfpe_port *port)
 {
@@ -971,12 +982,11 @@ void nfpe_offload_recover(struct nfpe_dev *nn)
 			port->offload.prog_id[h] = 0;
 			if (!prog)
 				continue;
+			/* on failure it stays ours (prog_id 0) until detached */
 			err = nfpe_offload_attach(port, h, prog, NULL);
-			if (err) {
+			if (err)
 				netdev_warn(port->netdev, "reset: offloaded program %s not restored: %d\n",
 					    prog->aux->name, err);
-				port->offload.prog[h] = NULL;
-			}
 		}
 	}
 }
