@@ -1,0 +1,27 @@
+# Scenario "offload-refusals" (1 port): programs the device cannot run
+# are refused, and `ip` prints why (the verifier log the driver writes,
+# or the kernel's own refusal for map types 6.1 cannot offload).
+. ./lib.sh
+. ./drvlib.sh
+. ./offlib.sh
+ktap_begin
+check insmod nfpe_load
+dev=$(nfpe_iface 0)
+check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
+[ -n "$dev" ] || { ktap_end; exit 1; }
+check port-up port_up "$dev"
+off() { ip link set dev "$dev" xdpoffload obj "$PROGS/$1.bpf.o" sec xdp; }
+check unsupported-helper "must_fail_with 'nfp-ebpf: insn 0: helper bpf_get_smp_processor_id (8) not supported by the device' off bad_helper"
+check too-large "must_fail_with 'nfp-ebpf: program needs 24005 instructions, code store holds 8192' off bad_too_big"
+check tail-call-map-refused "must_fail_with \"map 'jt': failed to create: Invalid argument\" off bad_tailcall"
+check percpu-map-refused "must_fail_with \"map 'pcpu': failed to create: Invalid argument\" off bad_percpu"
+check mixed-pointer-kinds "must_fail_with 'pointer on one path and a' off bad_mixed_ptr"
+# what ip prints, for the record
+for b in bad_helper bad_too_big bad_tailcall bad_percpu bad_mixed_ptr; do
+    off "$b" 2>&1 | grep -E 'nfp-ebpf:|failed to create' | sed "s/^/# $b: /"
+done
+check nothing-attached "! ip link show dev $dev | grep -q xdp"
+check no-offloaded-prog-left "wait_no_offloaded_prog"
+check rmmod nfpe_unload
+check dmesg-clean dmesg_clean
+ktap_end

@@ -1,0 +1,48 @@
+# Scenario "offload-xdp-drop" (1 port): an XDP program that drops
+# everything is offloaded with `ip link ... xdpoffload`; the host sends
+# $FRAMES frames; the device's xdp_drop counter must equal the frames
+# sent and none may reach the stack.  Then: bpftool sees the program on
+# the device and dumps its image, a device reset restores it (the frames
+# are sent after the reset), atomic replace, native and offloaded XDP at
+# once, detach.
+. ./lib.sh
+. ./drvlib.sh
+. ./offlib.sh
+ktap_begin
+check insmod nfpe_load
+dev=$(nfpe_iface 0)
+check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
+[ -n "$dev" ] || { ktap_end; exit 1; }
+check port-up port_up "$dev"
+check mount-bpffs mount_bpffs
+check xdpoffload-drop "ip link set dev $dev xdpoffload obj $PROGS/xdp_drop.bpf.o sec xdp"
+check link-shows-xdpoffload "ip link show dev $dev | grep -q xdpoffload || die \"\$(ip link show dev $dev)\""
+id=$(prog_id xdp_drop)
+check bpftool-prog-offloaded "bpftool prog show id $id | tee /dev/stderr | grep -q 'offloaded_to $dev'"
+# the image is the program's jited form (bpftool cannot disassemble it:
+# its disassembler knows only Netronome's devices)
+check bpftool-jited-image "bpftool -j prog show id $id | grep -q '\"jited\":true' && [ \$(bpftool -j prog show id $id | sed -n 's/.*\"bytes_jited\":\([0-9]*\).*/\1/p') -gt 80 ] || die \"\$(bpftool prog show id $id)\""
+# a device reset unloads everything: the driver loads and attaches again
+dbg=$(nfpe_dbgdir)
+check reset-restores-program "echo 1 > ${dbg}reset && dmesg | grep -q 'device reset and recovered' && ip link show dev $dev | grep -q xdpoffload"
+rx0=$(sysfs_stat "$dev" rx_packets)
+d0=$(dstat "$dev" xdp_drop)
+ready
+check device-dropped-all "wait_dstat $dev xdp_drop $((d0 + FRAMES))"
+sleep 1
+d=$(( $(dstat "$dev" xdp_drop) - d0 ))
+rx=$(( $(sysfs_stat "$dev" rx_packets) - rx0 ))
+echo "# device xdp_drop +$d, stack rx +$rx (sent $FRAMES)"
+check xdp-drop-equals-sent "[ $d = $FRAMES ] || die 'xdp_drop +$d, sent $FRAMES'"
+check nothing-reached-stack "[ $rx = 0 ] || die '$rx frames reached the stack'"
+check no-prog-errors "[ \$(dstat $dev prog_errors) = 0 ] || die 'prog_errors \$(dstat $dev prog_errors)'"
+check prog-ran "[ \$(dstat $dev prog_insns) -gt 0 ] || die 'prog_insns 0'"
+check replace-without-force-refused "must_fail_with 'already attached' ip link set dev $dev xdpoffload obj $PROGS/xdp_pass.bpf.o sec xdp"
+check atomic-replace "ip -force link set dev $dev xdpoffload obj $PROGS/xdp_pass.bpf.o sec xdp && bpftool prog show | grep -q 'name xdp_pass'"
+check native-and-offloaded "ip link set dev $dev xdpdrv obj $PROGS/xdp_pass.bpf.o sec xdp && ip link show dev $dev | grep -q xdpmulti || die \"\$(ip link show dev $dev)\""
+check detach-native "ip link set dev $dev xdpdrv off"
+check detach-offloaded "ip link set dev $dev xdpoffload off && ! ip link show dev $dev | grep -q xdp"
+check no-offloaded-prog-left "wait_no_offloaded_prog"
+check rmmod nfpe_unload
+check dmesg-clean dmesg_clean
+ktap_end
