@@ -19,9 +19,11 @@ check xdpoffload-drop "ip link set dev $dev xdpoffload obj $PROGS/xdp_drop.bpf.o
 check link-shows-xdpoffload "ip link show dev $dev | grep -q xdpoffload || die \"\$(ip link show dev $dev)\""
 id=$(prog_id xdp_drop)
 check bpftool-prog-offloaded "bpftool prog show id $id | tee /dev/stderr | grep -q 'offloaded_to $dev'"
-# the image is the program's jited form (bpftool cannot disassemble it:
-# its disassembler knows only Netronome's devices)
-check bpftool-jited-image "bpftool -j prog show id $id | grep -q '\"jited\":true' && [ \$(bpftool -j prog show id $id | sed -n 's/.*\"bytes_jited\":\([0-9]*\).*/\1/p') -gt 80 ] || die \"\$(bpftool prog show id $id)\""
+# the image is the program's jited form; Debian's bpftool has no libbfd
+# and will not dump it, so prog-jited reads it (BPF_OBJ_GET_INFO_BY_FD)
+jlen=$(bpftool -j prog show id "$id" | sed -n 's/.*"bytes_jited":\([0-9]*\).*/\1/p')
+check bpftool-jited-size "[ -n '$jlen' ] && [ '$jlen' -gt 80 ] || die \"\$(bpftool prog show id $id)\""
+check jited-is-device-image "/nfpe/extra/prog-jited $id > /tmp/img && [ \$(head -c 4 /tmp/img) = NFPE ] && [ \$(wc -c < /tmp/img) = '$jlen' ] || die 'not an NFPE image of $jlen bytes'"
 # a device reset unloads everything: the driver loads and attaches again
 dbg=$(nfpe_dbgdir)
 check reset-restores-program "echo 1 > ${dbg}reset && dmesg | grep -q 'device reset and recovered' && ip link show dev $dev | grep -q xdpoffload"
