@@ -1,7 +1,8 @@
 # Scenario "offload-map" (1 port): an offloaded XDP program counts frames
 # and bytes in an offloaded ARRAY map; the host sends $FRAMES frames of
 # $SIZE bytes; bpftool reads the map from the device (MAP_LOOKUP,
-# MAP_GETNEXT) and must find exactly the frames and bytes sent.  Then
+# MAP_GETNEXT), during the traffic and after it, and must find exactly
+# the frames and bytes sent.  Then
 # update/lookup/delete from the host side and map limits.
 . ./lib.sh
 . ./drvlib.sh
@@ -17,7 +18,21 @@ check xdpoffload-count "ip link set dev $dev xdpoffload obj $PROGS/xdp_count.bpf
 mid=$(map_id counts)
 check map-offloaded "bpftool map show id $mid | tee /dev/stderr | grep -q 'offloaded_to $dev'"
 check map-starts-zero "[ \$(map_u64 $mid 0) = 0 ] && [ \$(map_u64 $mid 1) = 0 ]"
+# read the map from the host side while the device writes it
+read_during_traffic() {
+    _prev=0; _reads=0; _i=0
+    while [ $_i -lt $((WAIT * 10)) ]; do
+        _v=$(map_u64 "$mid" 0) || { echo "lookup failed after $_reads reads"; return 1; }
+        [ "$_v" -ge "$_prev" ] || { echo "count went back from $_prev to $_v"; return 1; }
+        _prev=$_v; _reads=$((_reads + 1))
+        [ "$_v" -ge "$FRAMES" ] && break
+        sleep 0.1; _i=$((_i + 1))
+    done
+    echo "# $_reads lookups while the count rose to $_prev"
+    [ "$_reads" -ge 5 ]
+}
 ready
+check map-read-during-traffic read_during_traffic
 check device-dropped-all "wait_dstat $dev xdp_drop $FRAMES"
 sleep 1
 bpftool map dump id "$mid"
