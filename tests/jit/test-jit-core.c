@@ -823,6 +823,14 @@ static void test_refusals(void)
 	PROG(p, CALL_HELPER(25), EXIT());
 	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
 		       "insn 0: helper bpf_perf_event_output (25) needs the host and is not supported by the device");
+	/* helpers after fib_lookup (69) are named too (6.1's xdp1 sample
+	 * calls bpf_xdp_load_bytes): the name table had stopped at 69 */
+	PROG(p, MOV64_IMM(2, 0), CALL_HELPER(189), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 1: helper bpf_xdp_load_bytes (189) not supported by the device");
+	PROG(p, CALL_HELPER(209), EXIT());
+	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
+		       "insn 0: helper bpf_user_ringbuf_drain (209) not supported by the device");
 	p->type = NFPE_PROG_TC;
 	PROG(p, MOV64_IMM(2, 4), CALL_HELPER(44), EXIT());
 	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
