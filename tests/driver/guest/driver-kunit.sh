@@ -1,12 +1,15 @@
 # Scenario "driver-kunit" (no device needed; kernel with CONFIG_KUNIT and
-# kunit.enable=1): loading the module runs the nfp_ebpf_meta suite.
+# kunit.enable=1): loading the module runs its KUnit suites, nfp_ebpf_meta
+# (RX metadata parsing) and nfp_ebpf_jit (the JIT core in the kernel).
 . ./lib.sh
 . ./drvlib.sh
-R=/sys/kernel/debug/kunit/nfp_ebpf_meta/results
 ktap_begin
 check insmod nfpe_load
-check kunit-ran "test -f $R"
-[ -f "$R" ] && sed 's/^/# /' "$R"
-check kunit-pass "! grep -q 'not ok' $R && grep -q '^ok' $R"
+for s in nfp_ebpf_meta nfp_ebpf_jit; do
+    R=/sys/kernel/debug/kunit/$s/results
+    check "$s-ran" "test -f $R"
+    [ -f "$R" ] && sed 's/^/# /' "$R"
+    check "$s-pass" "! grep -q 'not ok' $R && grep -q '^ok' $R"
+done
 check rmmod nfpe_unload
 ktap_end
