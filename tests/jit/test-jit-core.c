@@ -965,6 +965,25 @@ static void test_analyze(void)
 	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
 	g_assert_cmpstr(err, ==,
 			"insn 1: cannot prove the pointer kind of this memory access: r2 is a scalar");
+	/* a spill survives a call that gets a pointer into another frame
+	 * only (test_xdp_noinline's parse_tcp: pckt in r4 across
+	 * calc_offset()); a pointer into this frame still clobbers it */
+	PROG(p, ST(NFPE_BPF_DW, 10, -8, 0), MOV64_REG(1, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 1, -8), CALL_SUB(1), EXIT(),
+	     STX(NFPE_BPF_DW, 10, 1, -8), CALL_SUB(3),
+	     LDX(NFPE_BPF_DW, 1, 10, -8), LDX(NFPE_BPF_DW, 0, 1, 0), EXIT(),
+	     MOV64_IMM(0, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, 0);
+	g_assert_cmpuint(p->facts[8].ptr, ==, NFPE_PTR_STACK);
+	PROG(p, ST(NFPE_BPF_DW, 10, -8, 0), MOV64_REG(1, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 1, -8), CALL_SUB(1), EXIT(),
+	     STX(NFPE_BPF_DW, 10, 1, -8), MOV64_REG(1, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 1, -16), CALL_SUB(3),
+	     LDX(NFPE_BPF_DW, 1, 10, -8), LDX(NFPE_BPF_DW, 0, 1, 0), EXIT(),
+	     MOV64_IMM(0, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
+	g_assert_cmpstr(err, ==,
+			"insn 10: cannot prove the pointer kind of this memory access: r1 is a scalar");
 	g_free(p);
 	jt_dev_free(d);
 }
