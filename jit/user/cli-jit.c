@@ -3,12 +3,14 @@
  * cli-jit.c - `nfp-ebpf jit`: does a BPF object offload, and to what.
  *
  *   nfp-ebpf jit prog.o [--section S | --prog NAME] [-o out.img]
- *                [--no-opt=LIST] [--stats] [--quiet]
+ *                [--no-opt=LIST] [--stats] [--quiet] [--type xdp|tc]
  *
  * For each selected program: "offloads" or the refusal reason (exit 1
  * if any program is refused), the microcode disassembly, and with
  * --stats the instruction counts.  LIST is a comma-separated subset of
- * zext,const,dce,pktld,peep or "all".
+ * zext,const,dce,pktld,peep or "all".  --type types the programs whose
+ * section name gives no type (old-style names such as SEC("xdp_fwd"),
+ * which the loader, e.g. `ip link ... xdp obj`, types itself).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,7 +68,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nfp-ebpf jit OBJ.o [--section S | --prog NAME] [-o OUT.img]\n"
-		"                    [--no-opt=zext,const,dce,pktld,peep|all] [--stats] [--quiet]\n");
+		"                    [--no-opt=zext,const,dce,pktld,peep|all] [--stats] [--quiet]\n"
+		"                    [--type xdp|tc]\n");
 }
 
 static void print_stats(const struct nfpe_jit_input *in,
@@ -178,7 +181,7 @@ static int jit_one(struct nfpe_jit_obj *obj, int idx, uint32_t opts,
 int nfpe_cli_jit(int argc, char **argv)
 {
 	const char *path = NULL, *section = NULL, *name = NULL, *out = NULL;
-	uint32_t opts = NFPE_JIT_OPT_ALL;
+	uint32_t opts = NFPE_JIT_OPT_ALL, type = 0;
 	bool stats = false, quiet = false;
 	struct nfpe_jit_obj *obj;
 	char err[256];
@@ -196,6 +199,16 @@ int nfpe_cli_jit(int argc, char **argv)
 		} else if (!strncmp(a, "--no-opt=", 9)) {
 			if (parse_noopt(a + 9, &opts))
 				return 2;
+		} else if (!strcmp(a, "--type") && i + 1 < argc) {
+			a = argv[++i];
+			if (!strcmp(a, "xdp")) {
+				type = NFPE_PROG_XDP;
+			} else if (!strcmp(a, "tc")) {
+				type = NFPE_PROG_TC;
+			} else {
+				usage(stderr);
+				return 2;
+			}
 		} else if (!strcmp(a, "--stats")) {
 			stats = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -219,6 +232,8 @@ int nfpe_cli_jit(int argc, char **argv)
 		return 2;
 	}
 	n = nfpe_jit_obj_prog_count(obj);
+	for (i = 0; type && i < n; i++)
+		nfpe_jit_obj_set_type(obj, i, type);	/* -EEXIST: typed */
 	if (section || name) {
 		i = nfpe_jit_obj_find(obj, section, name);
 		if (i < 0) {

@@ -430,6 +430,19 @@ static int link_func(struct link *l, int fi)
 	return rc;
 }
 
+int nfpe_jit_obj_set_type(struct nfpe_jit_obj *o, int i, uint32_t type)
+{
+	struct obj_prog *p = &o->progs[i];
+
+	if (type != NFPE_PROG_XDP && type != NFPE_PROG_TC)
+		return -EINVAL;
+	if (p->type != BPF_PROG_TYPE_UNSPEC)
+		return -EEXIST;
+	p->type = type == NFPE_PROG_XDP ? BPF_PROG_TYPE_XDP :
+		  BPF_PROG_TYPE_SCHED_CLS;
+	return 0;
+}
+
 int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 			 struct nfpe_jit_input *in, char *err, size_t errlen)
 {

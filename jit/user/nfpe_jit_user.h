@@ -47,6 +47,14 @@ int nfpe_jit_obj_find(const struct nfpe_jit_obj *obj, const char *section,
 		      const char *name);
 
 /*
+ * Give program i a type (NFPE_PROG_XDP or NFPE_PROG_TC) if its section
+ * name gives none (libbpf 1.1 types no old-style name such as "xdp_fwd";
+ * loaders like `ip link ... xdp obj` set the type themselves).  Returns
+ * 0, or -EINVAL for another type, -EEXIST if the program has one.
+ */
+int nfpe_jit_obj_set_type(struct nfpe_jit_obj *obj, int i, uint32_t type);
+
+/*
  * Link program i and compute its facts.  Returns 0, or a negative errno
  * with err set (the message names the instruction, as the core's do).
  */

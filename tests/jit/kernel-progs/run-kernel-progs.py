@@ -7,8 +7,11 @@ For every line of EXPECT.txt (object, program name, expectation) it runs
 `nfp-ebpf jit OBJ --prog NAME`; `offload` must offload, `refuse: TEXT` must
 be refused with TEXT in the reason.  Offloaded programs are then run with
 `nfp-ebpf run` over a generated pcap (IPv4 UDP/TCP/ICMP, IPv6
-UDP/TCP/ICMPv6, an 802.1Q frame, ARP): every frame must get a verdict, no
-fault; `verdict=V` additionally requires verdict V for every frame.
+UDP/TCP/ICMPv6, 802.1Q frames with VLAN 100 and 4011, ARP): every frame
+must get a verdict, no fault, no length change unless stated;
+`verdict=V` requires V for every frame, `FRAME=V` for one frame
+(FRAMES names them), `FRAME.len=-4` a length change.  `type=xdp|tc`
+before the expectation passes `--type` (programs in old-style sections).
 """
 import os
 import struct
@@ -64,6 +67,7 @@ FRAMES = [
     ('ipv6-tcp', eth(0x86dd, ipv6(6, TCP))),
     ('ipv6-icmp', eth(0x86dd, ipv6(58, ICMP6))),
     ('vlan-ipv4-udp', eth(0x0800, ipv4(17, UDP), vlan=100)),
+    ('vlan4011-ipv4-udp', eth(0x0800, ipv4(17, UDP), vlan=4011)),
     ('arp', eth(0x0806, ARP)),
 ]
 
@@ -83,7 +87,11 @@ def parse_expect(path):
             if not line:
                 continue
             obj, prog, rest = line.split(None, 2)
-            out.append((n, obj, prog, rest.strip()))
+            ptype = None
+            if rest.startswith('type='):
+                ptype, rest = rest.split(None, 1)
+                ptype = ptype[len('type='):]
+            out.append((n, obj, prog, ptype, rest.strip()))
     return out
 
 
@@ -99,12 +107,15 @@ def main():
     write_pcap(pcap)
     print('1..%d' % len(entries))
     failed = 0
-    for i, (line, obj, prog, exp) in enumerate(entries, 1):
-        name = '%s %s: %s' % (obj, prog, exp)
+    for i, (line, obj, prog, ptype, exp) in enumerate(entries, 1):
+        name = '%s %s%s: %s' % (obj, prog,
+                                ' (--type %s)' % ptype if ptype else '', exp)
         img = os.path.join(bdir, '%s.%s.img' % (obj, prog))
-        r = subprocess.run([NFP_EBPF, 'jit', os.path.join(bdir, obj),
-                            '--prog', prog, '--quiet', '-o', img],
-                           capture_output=True, text=True)
+        cmd = [NFP_EBPF, 'jit', os.path.join(bdir, obj), '--prog', prog,
+               '--quiet', '-o', img]
+        if ptype:
+            cmd += ['--type', ptype]
+        r = subprocess.run(cmd, capture_output=True, text=True)
         out = r.stdout + r.stderr
         why = None
         if exp.startswith('refuse:'):
@@ -137,24 +148,37 @@ def run_checks(img, pcap, opts):
     out = r.stdout + r.stderr
     if r.returncode != 0:
         return 'nfp-ebpf run failed (%d)' % r.returncode, out
-    verdicts = []
+    verdicts, lens = [], []
     for ln in r.stdout.splitlines():
         f = ln.split()
-        if len(f) > 2 and f[0].isdigit() and f[2] == 'len':
+        if len(f) > 5 and f[0].isdigit() and f[2] == 'len':
             verdicts.append(f[1])
+            lens.append(int(f[5]) - int(f[3]))
     if len(verdicts) != len(FRAMES):
         return '%d verdicts for %d frames' % (len(verdicts),
                                               len(FRAMES)), out
     if 'fault' in r.stdout or 'instruction budget' in r.stdout:
         return 'a frame faulted', out
+    # verdict=V: every frame not named; FRAME=V; FRAME.len=+-N (change)
+    want = {}
+    named = {fr: idx for idx, (fr, _) in enumerate(FRAMES)}
     for o in opts:
         k, v = o.split('=', 1)
         if k == 'verdict':
-            bad = [FRAMES[j][0] for j, vd in enumerate(verdicts) if vd != v]
-            if bad:
-                return 'not %s: %s' % (v, ', '.join(bad)), out
-        else:
+            continue
+        fr, _, what = k.partition('.')
+        if fr not in named or what not in ('', 'len'):
             return 'unknown check %r' % o, out
+        want[(named[fr], what or 'verdict')] = v
+    default = dict(o.split('=', 1) for o in opts).get('verdict')
+    for j, (fr, _) in enumerate(FRAMES):
+        v = want.get((j, 'verdict'), default)
+        if v and verdicts[j] != v:
+            return '%s: %s, expected %s' % (fr, verdicts[j], v), out
+        d = int(want.get((j, 'len'), '0'))
+        if lens[j] != d:
+            return '%s: length changed by %d, expected %d' % (
+                fr, lens[j], d), out
     return None, out
 
 
