@@ -493,6 +493,29 @@ int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 	rc = nfpe_jit_analyze(in->insns, in->n_insns, in->prog_type, in->maps,
 			      in->n_maps, in->facts, in->stack_depth,
 			      &in->n_subprogs, err, errlen);
+	/* An unproven access (-EACCES) through a reference the core refuses
+	 * anyway (pass_checks, same messages): give the core's reason. */
+	for (k = 0; rc == -EACCES && k + 1 < (int)in->n_insns; k++) {
+		const struct nfpe_bpf_insn *b = &in->insns[k];
+		const char *why = NULL;
+
+		if (b->code != (NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW))
+			continue;
+		if (b->src_reg == NFPE_BPF_PSEUDO_MAP_VALUE ||
+		    b->src_reg == NFPE_BPF_PSEUDO_MAP_IDX_VALUE)
+			why = "direct map value access (global data)";
+		else if (b->src_reg == NFPE_BPF_PSEUDO_FUNC)
+			why = "callback functions";
+		else if (b->src_reg && b->src_reg != NFPE_BPF_PSEUDO_MAP_FD &&
+			 b->src_reg != NFPE_BPF_PSEUDO_MAP_IDX)
+			why = "kernel object reference";
+		if (why) {
+			rc = errf(err, errlen, -EOPNOTSUPP,
+				  "insn %d: %s cannot be offloaded", k, why);
+			break;
+		}
+		k++;
+	}
 out:
 	free(l);
 	if (rc < 0)
