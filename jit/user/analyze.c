@@ -609,8 +609,9 @@ static void step(struct actx *c, uint32_t i)
 		e.valid = true;
 		for (k = 1; k <= 5; k++) {
 			e.r[k] = s.r[k];
-			/* only a pointer into this frame (or an unknown
-			 * one) lets the callee overwrite our spills */
+			/* only a pointer into this frame (or an unknown one)
+			 * lets the callee overwrite our spills
+			 */
 			if (s.r[k].kind == AK_STACK &&
 			    (s.r[k].slot == c->sub[i] ||
 			     s.r[k].slot == NO_FRAME))

@@ -493,8 +493,10 @@ int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 	rc = nfpe_jit_analyze(in->insns, in->n_insns, in->prog_type, in->maps,
 			      in->n_maps, in->facts, in->stack_depth,
 			      &in->n_subprogs, err, errlen);
-	/* An unproven access (-EACCES) through a reference the core refuses
-	 * anyway (pass_checks, same messages): give the core's reason. */
+	/*
+	 * An unproven access (-EACCES) through a reference the core refuses
+	 * anyway (pass_checks, same messages): give the core's reason.
+	 */
 	for (k = 0; rc == -EACCES && k + 1 < (int)in->n_insns; k++) {
 		const struct nfpe_bpf_insn *b = &in->insns[k];
 		const char *why = NULL;
