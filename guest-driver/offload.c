@@ -292,13 +292,13 @@ static void nfpe_caps_to_jit(struct nfpe_dev *nn, struct nfpe_jit_caps *c)
 	c->max_entries = d->max_entries ?: c->max_entries;
 }
 
-static u32 nfpe_count_subprogs(const struct nfpe_bpf_prog *bp)
+static u32 nfpe_count_subprogs(const struct bpf_insn *insns, u32 n_insns)
 {
 	u32 i, n = 1, j;
 	u32 starts[BPF_MAX_SUBPROGS];
 
-	for (i = 0; i < bp->n_insns; i++) {
-		const struct bpf_insn *in = &bp->insns[i];
+	for (i = 0; i < n_insns; i++) {
+		const struct bpf_insn *in = &insns[i];
 		u32 t;
 
 		if (in->code != (BPF_JMP | BPF_CALL) ||
@@ -318,10 +318,12 @@ static u32 nfpe_count_subprogs(const struct nfpe_bpf_prog *bp)
 }
 
 /*
- * Run the JIT core on the driver's copy.  With @env a refusal goes to the
- * verifier log (what `ip`/`bpftool` print); either way it is returned.
+ * Run the JIT core on @insns (bp->n_insns of them: the driver's copy, or a
+ * variant of it).  With @env a refusal goes to the verifier log (what
+ * `ip`/`bpftool` print); either way it is returned.
  */
-static int nfpe_bpf_jit(struct nfpe_bpf_prog *bp, struct bpf_verifier_env *env,
+static int nfpe_bpf_jit(struct nfpe_bpf_prog *bp, const struct bpf_insn *insns,
+			struct bpf_verifier_env *env,
 			struct nfpe_jit_result *res)
 {
 	struct nfpe_jit_insn_facts *facts;
@@ -339,7 +341,7 @@ static int nfpe_bpf_jit(struct nfpe_bpf_prog *bp, struct bpf_verifier_env *env,
 	}
 	bp->n_maps = 0;
 	for (i = 0; i < bp->n_insns; i++) {
-		const struct bpf_insn *in = &bp->insns[i];
+		const struct bpf_insn *in = &insns[i];
 		const struct nfpe_bpf_meta *m = &bp->meta[i];
 		struct bpf_map *map;
 
@@ -371,13 +373,14 @@ static int nfpe_bpf_jit(struct nfpe_bpf_prog *bp, struct bpf_verifier_env *env,
 	}
 
 	nfpe_caps_to_jit(bp->nn, &caps);
-	p.insns = (const struct nfpe_bpf_insn *)bp->insns;
+	p.insns = (const struct nfpe_bpf_insn *)insns;
 	p.n_insns = bp->n_insns;
 	p.facts = facts;
 	p.prog_type = bp->type;
 	p.maps = maps;
 	p.n_maps = bp->n_maps;
-	if (bp->n_subprogs && bp->n_subprogs == nfpe_count_subprogs(bp)) {
+	if (bp->n_subprogs &&
+	    bp->n_subprogs == nfpe_count_subprogs(insns, bp->n_insns)) {
 		p.stack_depth = bp->stack_depth;
 		p.n_stack_depth = bp->n_subprogs;
 	}
@@ -400,6 +403,7 @@ static int nfpe_bpf_finalize(struct bpf_verifier_env *env)
 {
 	struct nfpe_bpf_prog *bp = env->prog->aux->offload->dev_priv;
 	struct nfpe_jit_result res = {};
+	struct bpf_insn *live;
 	u32 i;
 	int err;
 
@@ -409,9 +413,31 @@ static int nfpe_bpf_finalize(struct bpf_verifier_env *env)
 			bp->stack_depth[i] = env->subprog_info[i].stack_depth;
 		bp->n_subprogs = env->subprog_cnt;
 	}
-	/* the JIT's checks now, while the message reaches the log */
-	err = nfpe_bpf_jit(bp, env, &res);
+	/*
+	 * The JIT's checks now, while the message reaches the log.  Code the
+	 * verifier never reached is still there (it goes after finalize) and
+	 * has no facts: the JIT sees it as exits, so that it asks nothing
+	 * about it.
+	 */
+	live = kvmalloc_array(bp->n_insns, sizeof(*live), GFP_KERNEL);
+	if (!live)
+		return -ENOMEM;
+	for (i = 0; i < bp->n_insns; i++) {
+		live[i] = bp->insns[i];
+		if (bp->meta[i].seen) {
+			/* the second half of LD_IMM64 is never visited */
+			if (live[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			    i + 1 < bp->n_insns) {
+				i++;
+				live[i] = bp->insns[i];
+			}
+			continue;
+		}
+		live[i] = (struct bpf_insn)BPF_EXIT_INSN();
+	}
+	err = nfpe_bpf_jit(bp, live, env, &res);
 	nfpe_jit_result_free(&nfpe_jit_alloc, &res);
+	kvfree(live);
 	return err;
 }
 
@@ -500,7 +526,8 @@ static int nfpe_bpf_translate(struct bpf_prog *prog)
 	if (!bp)
 		return -EINVAL;
 	nfpe_bpf_free_image(prog, bp);
-	err = nfpe_bpf_jit(bp, NULL, &res);
+	/* the verifier removed the code it never reached: all of it is live */
+	err = nfpe_bpf_jit(bp, bp->insns, NULL, &res);
 	if (err) {
 		pr_warn_ratelimited("%s: program %s not translated: %s (%d)\n",
 				    NFPE_DRV_NAME, prog->aux->name, res.msg,

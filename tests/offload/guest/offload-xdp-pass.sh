@@ -1,6 +1,8 @@
 # Scenario "offload-xdp-pass" (1 port): an offloaded XDP program passes
 # every frame; the host sends $FRAMES frames; the device's xdp_pass and
-# the stack's rx_packets must both count them all.  Unloading the module
+# the stack's rx_packets must both count them all.  The program has a
+# branch the verifier proves dead, holding an unchecked packet load: the
+# driver must accept it (the verifier removes that code).  Unloading the module
 # with the program attached must be clean.
 . ./lib.sh
 . ./drvlib.sh
@@ -11,7 +13,7 @@ dev=$(nfpe_iface 0)
 check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
 [ -n "$dev" ] || { ktap_end; exit 1; }
 check port-up port_up "$dev"
-check xdpoffload-pass "ip link set dev $dev xdpoffload obj $PROGS/xdp_pass.bpf.o sec xdp"
+check xdpoffload-pass-dead-branch "ip link set dev $dev xdpoffload obj $PROGS/xdp_dead_branch.bpf.o sec xdp"
 rx0=$(sysfs_stat "$dev" rx_packets)
 p0=$(dstat "$dev" xdp_pass)
 ready
