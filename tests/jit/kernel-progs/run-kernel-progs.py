@@ -10,7 +10,9 @@ be refused with TEXT in the reason.  Offloaded programs are then run with
 UDP/TCP/ICMPv6, 802.1Q frames with VLAN 100 and 4011, ARP): every frame
 must get a verdict, no fault, no length change unless stated;
 `verdict=V` requires V for every frame, `FRAME=V` for one frame
-(FRAMES names them), `FRAME.len=-4` a length change.  `type=xdp|tc`
+(FRAMES names them), `FRAME.len=-4` a length change, `FRAME.out=NAME`
+the output frame (RESULTS); other frames that continue must come out
+unchanged.  `type=xdp|tc`
 before the expectation passes `--type` (programs in old-style sections).
 """
 import os
@@ -70,6 +72,10 @@ FRAMES = [
     ('vlan4011-ipv4-udp', eth(0x0800, ipv4(17, UDP), vlan=4011)),
     ('arp', eth(0x0806, ARP)),
 ]
+# frames a program may turn an input into (FRAME.out=NAME)
+RESULTS = dict(FRAMES)
+RESULTS['vlan0-ipv4-udp'] = eth(0x0800, ipv4(17, UDP), vlan=0)
+PASSED = ('XDP_PASS', 'XDP_TX', 'TC_ACT_OK', 'TC_ACT_UNSPEC', 'TC_ACT_PIPE')
 
 
 def write_pcap(path):
@@ -77,6 +83,17 @@ def write_pcap(path):
         f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, (_, fr) in enumerate(FRAMES):
             f.write(struct.pack('<IIII', 1, i, len(fr), len(fr)) + fr)
+
+
+def read_pcap(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    frames, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack('<IIII', data[off:off + 16])[2]
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return frames
 
 
 def parse_expect(path):
@@ -143,8 +160,9 @@ def main():
 
 
 def run_checks(img, pcap, opts):
-    r = subprocess.run([NFP_EBPF, 'run', img, '--pcap', pcap],
-                       capture_output=True, text=True)
+    opcap = img + '.out.pcap'
+    r = subprocess.run([NFP_EBPF, 'run', img, '--pcap', pcap,
+                        '--out', opcap], capture_output=True, text=True)
     out = r.stdout + r.stderr
     if r.returncode != 0:
         return 'nfp-ebpf run failed (%d)' % r.returncode, out
@@ -167,7 +185,8 @@ def run_checks(img, pcap, opts):
         if k == 'verdict':
             continue
         fr, _, what = k.partition('.')
-        if fr not in named or what not in ('', 'len'):
+        if fr not in named or what not in ('', 'len', 'out') or (
+                what == 'out' and v not in RESULTS):
             return 'unknown check %r' % o, out
         want[(named[fr], what or 'verdict')] = v
     default = dict(o.split('=', 1) for o in opts).get('verdict')
@@ -179,6 +198,24 @@ def run_checks(img, pcap, opts):
         if lens[j] != d:
             return '%s: length changed by %d, expected %d' % (
                 fr, lens[j], d), out
+    # frames that continue: unchanged, or FRAME.out; not checked when
+    # only a length change is stated
+    written = read_pcap(opcap) if os.path.exists(opcap) else []
+    passed = [j for j, vd in enumerate(verdicts) if vd in PASSED]
+    if len(written) != len(passed):
+        return '%d frames written, %d passed' % (len(written),
+                                                 len(passed)), out
+    for j, data in zip(passed, written):
+        fr = FRAMES[j][0]
+        if (j, 'out') in want:
+            exp = RESULTS[want[(j, 'out')]]
+        elif (j, 'len') in want:
+            continue
+        else:
+            exp = FRAMES[j][1]
+        if data != exp:
+            return '%s: output frame %s, expected %s' % (
+                fr, data.hex(), exp.hex()), out
     return None, out
 
 
