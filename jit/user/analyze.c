@@ -676,6 +676,10 @@ static void step(struct actx *c, uint32_t i)
 		flow(c, i + 1, &s);
 		return;
 	}
+	if (i + 1 + in->off >= c->n) {	/* also catches negative */
+		aerr(c, -EINVAL, "insn %u: jump out of range", i);
+		return;
+	}
 	if (op == NFPE_BPF_JA) {
 		c->facts[i + 1 + in->off].flags |= NFPE_FACT_JMP_TARGET;
 		flow(c, i + 1 + in->off, &s);
@@ -702,6 +706,20 @@ static int find_subs(struct actx *c)
 {
 	uint32_t i, k, t;
 
+	/* the state has r0..r10 only: refuse other register numbers here,
+	 * before any transfer function indexes s->r[] with them */
+	for (i = 0; i < c->n; i++) {
+		const struct nfpe_bpf_insn *in = &c->insn[i];
+
+		if (in->dst_reg > 10 || in->src_reg > 10)
+			return aerr(c, -EINVAL, "insn %u: invalid register", i);
+		if (!is_ldimm64(in))
+			continue;
+		/* the second half carries only imm (as in the kernel) */
+		if (++i >= c->n || c->insn[i].code || c->insn[i].dst_reg ||
+		    c->insn[i].src_reg || c->insn[i].off)
+			return aerr(c, -EINVAL, "insn %u: bad ld_imm64", i - 1);
+	}
 	c->sub_start[0] = 0;
 	c->nsub = 1;
 	for (i = 0; i < c->n; i++) {

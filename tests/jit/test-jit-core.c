@@ -984,6 +984,28 @@ static void test_analyze(void)
 	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
 	g_assert_cmpstr(err, ==,
 			"insn 10: cannot prove the pointer kind of this memory access: r1 is a scalar");
+	/* malformed input (found by tests/fuzz/fuzz-jit-insns): refused, no
+	 * out-of-bounds access of the register state or the facts array */
+	PROG(p, ALU64_IMM(NFPE_BPF_ADD, 15, 1), MOV64_IMM(0, 2), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 0: invalid register");
+	PROG(p, MOV64_IMM(0, 2), MOV64_REG(0, 11), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 1: invalid register");
+	PROG(p, MOV64_IMM(0, 2), JMP_IMM(NFPE_BPF_JEQ, 0, 2, 3000), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 1: jump out of range");
+	PROG(p, MOV64_IMM(0, 2), JA(-3000), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 1: jump out of range");
+	PROG(p, MOV64_IMM(0, 2), I(NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW,
+				   1, 0, 0, 1), I(0, 3, 0, 0, 0), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 1: bad ld_imm64");
+	PROG(p, MOV64_IMM(0, 2), EXIT(), LD_IMM64(1, 1));
+	p->n--;		/* truncated: the second half is missing */
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EINVAL);
+	g_assert_cmpstr(err, ==, "insn 2: bad ld_imm64");
 	g_free(p);
 	jt_dev_free(d);
 }
