@@ -706,8 +706,10 @@ static int find_subs(struct actx *c)
 {
 	uint32_t i, k, t;
 
-	/* the state has r0..r10 only: refuse other register numbers here,
-	 * before any transfer function indexes s->r[] with them */
+	/*
+	 * The state has r0..r10 only: refuse other register numbers here,
+	 * before any transfer function indexes s->r[] with them.
+	 */
 	for (i = 0; i < c->n; i++) {
 		const struct nfpe_bpf_insn *in = &c->insn[i];
 
