@@ -20,6 +20,13 @@ check mixed-pointer-kinds "must_fail_with 'pointer on one path and a' off bad_mi
 for b in bad_helper bad_too_big bad_tailcall bad_percpu bad_mixed_ptr; do
     off "$b" 2>&1 | grep -E 'nfp-ebpf:|failed to create' | sed "s/^/# $b: /"
 done
+# a program loaded for the device (bpftool ... dev) attaches only in
+# offload mode: the kernel refuses it as native XDP
+check mount-bpffs mount_bpffs
+check bpftool-load-for-device "bpftool prog load $PROGS/xdp_pass.bpf.o /sys/fs/bpf/p type xdp dev $dev"
+check bound-prog-as-native-refused "must_fail_with 'device-bound program without HW_MODE' bpftool net attach xdpdrv pinned /sys/fs/bpf/p dev $dev"
+check bpftool-attach-xdpoffload "bpftool net attach xdpoffload pinned /sys/fs/bpf/p dev $dev && ip link show dev $dev | grep -q xdpoffload"
+check bpftool-detach "bpftool net detach xdpoffload dev $dev && rm /sys/fs/bpf/p"
 check nothing-attached "! ip link show dev $dev | grep -q xdp"
 check no-offloaded-prog-left "wait_no_offloaded_prog"
 check rmmod nfpe_unload

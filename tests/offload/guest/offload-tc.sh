@@ -1,8 +1,9 @@
 # Scenario "offload-tc" (1 port): a cls_bpf direct-action program that
 # sets skb->mark is offloaded with `tc filter ... skip_sw da`; a host-side
 # (skip_hw) cls_bpf program counts the frames reaching the guest's stack
-# by mark.  The host sends $FRAMES frames: all must arrive with the mark
-# the device's program set.  Then the refusals of the tc path.
+# by mark; an offloaded XDP pass program runs before it on the device.
+# The host sends $FRAMES frames: all must pass XDP and arrive with the
+# mark the device's tc program set.  Then the refusals of the tc path.
 . ./lib.sh
 . ./drvlib.sh
 . ./offlib.sh
@@ -17,6 +18,8 @@ check clsact "tc qdisc add dev $dev clsact"
 check tc-offload-mark "tc filter add dev $dev ingress prio 1 bpf skip_sw da obj $PROGS/tc_mark.bpf.o sec tc"
 check tc-filter-in-hw "tc filter show dev $dev ingress | tee /dev/stderr | grep -qw in_hw"
 check tc-host-counter "tc filter add dev $dev ingress prio 2 bpf skip_hw da obj $PROGS/tc_count_mark.bpf.o sec tc"
+# the device runs XDP first, then cls_bpf: both offloaded at once
+check xdp-pass-too "ip link set dev $dev xdpoffload obj $PROGS/xdp_pass.bpf.o sec xdp"
 mid=$(map_id marks)
 t0=$(dstat "$dev" tc_ok)
 ready
@@ -27,6 +30,8 @@ o=$(map_u64 "$mid" 1)
 echo "# frames with mark 0x2a: $m, other: $o (sent $FRAMES)"
 check mark-reached-stack "[ '$m' = $FRAMES ] || die 'marked $m, unmarked $o, sent $FRAMES'"
 check no-unmarked "[ '$o' = 0 ] || die '$o frames without the mark'"
+check xdp-ran-before-tc "[ \$(dstat $dev xdp_pass) = $FRAMES ] || die \"xdp_pass \$(dstat $dev xdp_pass)\""
+check xdp-detach "ip link set dev $dev xdpoffload off"
 check second-offload-refused "must_fail_with 'only one cls_bpf program per port' tc filter add dev $dev ingress prio 3 bpf skip_sw da obj $PROGS/tc_mark.bpf.o sec tc"
 check legacy-actions-refused "must_fail_with 'only direct action with no legacy actions supported' tc filter add dev $dev ingress prio 4 bpf skip_sw obj $PROGS/tc_mark.bpf.o sec tc"
 check protocol-ip-refused "must_fail_with 'only ETH_P_ALL supported as filter protocol' tc filter add dev $dev ingress prio 5 protocol ip bpf skip_sw da obj $PROGS/tc_mark.bpf.o sec tc"
