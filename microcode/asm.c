@@ -18,36 +18,11 @@
 #include <stdarg.h>
 
 #include "nfpe_mc.h"
+#include "names.h"
 
 /* ---- Tables from nfpe/isa.h ----------------------------------------- */
 
-struct op_desc {
-	const char *mn;
-	uint8_t fmt;
-};
-
-static const struct op_desc op_tab[256] = {
-#define X(e, v, m, f) [v] = { m, f },
-	NFPE_OPCODES(X)
-#undef X
-};
-
-static const char *const csr_names[NFPE_CSR_NUM] = {
-#define X(e, v, m, w) [v] = m,
-	NFPE_CSRS(X)
-#undef X
-};
-
-static const char *const eng_names[NFPE_ENG_NUM] = {
-#define X(e, v, m) [v] = m,
-	NFPE_ENGINES(X)
-#undef X
-};
-
-static const char *const space_names[NFPE_SPACE_NUM] = {
-	[NFPE_SPACE_LM] = "lm", [NFPE_SPACE_PKT] = "pkt",
-	[NFPE_SPACE_MAP] = "map",
-};
+/* Mnemonics come from nfpe_opinfo, the other names from names.h. */
 
 static const struct { const char *name; uint32_t type; } map_types[] = {
 	{ "hash", NFPE_BPF_MAP_HASH },
@@ -640,7 +615,7 @@ static uint32_t find_ops(const struct tok *mn, int ops[2])
 	uint32_t i, n = 0;
 
 	for (i = 0; i < 256; i++)
-		if (op_tab[i].mn && tok_is(mn, op_tab[i].mn) && n < 2)
+		if (nfpe_opinfo[i].mnemonic && tok_is(mn, nfpe_opinfo[i].mnemonic) && n < 2)
 			ops[n++] = (int)i;
 	return n;
 }
@@ -650,7 +625,7 @@ static int pick(int ops[2], uint32_t n, uint8_t fmt)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (op_tab[ops[i]].fmt == fmt)
+		if (nfpe_opinfo[ops[i]].fmt == fmt)
 			return ops[i];
 	return ops[0];
 }
@@ -663,7 +638,7 @@ static int parse_eng(struct asm_ctx *c, uint8_t op)
 
 	if (parse_reg(c, &d) || expect_comma(c, "rA, engine") ||
 	    parse_reg(c, &a) || expect_comma(c, "engine") ||
-	    parse_named(c, eng_names, NFPE_ENG_NUM, &eng, "engine"))
+	    parse_named(c, nfpe_eng_names, NFPE_ENG_NUM, &eng, "engine"))
 		return -1;
 	while (!at_end(c)) {
 		struct tok t;
@@ -694,7 +669,7 @@ static int parse_eng(struct asm_ctx *c, uint8_t op)
 		skip_ws(c);
 		t = read_ident(c);
 		for (sp = 0; sp < NFPE_SPACE_NUM; sp++)
-			if (tok_is(&t, space_names[sp]))
+			if (tok_is(&t, nfpe_space_names[sp]))
 				break;
 		if (sp == NFPE_SPACE_NUM) {
 			if (!t.n)
@@ -727,7 +702,7 @@ static int parse_insn(struct asm_ctx *c, const struct tok *mn)
 		return fail(c, "unknown mnemonic '%t'", mn);
 	op = ops[0];
 
-	switch (op_tab[op].fmt) {
+	switch (nfpe_opinfo[op].fmt) {
 	case NFPE_FMT_NONE:
 		break;
 	case NFPE_FMT_MOV:
@@ -762,14 +737,14 @@ static int parse_insn(struct asm_ctx *c, const struct tok *mn)
 			return -1;
 		if (peek_reg(c)) {
 			op = pick(ops, n, NFPE_FMT_RR);
-			if (op_tab[op].fmt != NFPE_FMT_RR)
+			if (nfpe_opinfo[op].fmt != NFPE_FMT_RR)
 				return fail(c, "'%t' takes an immediate as "
 					    "its third operand", mn);
 			if (parse_reg(c, &b))
 				return -1;
 		} else {
 			op = pick(ops, n, NFPE_FMT_RI);
-			if (op_tab[op].fmt != NFPE_FMT_RI)
+			if (nfpe_opinfo[op].fmt != NFPE_FMT_RI)
 				return fail(c, "'%t' takes a register as "
 					    "its third operand", mn);
 			if (parse_imm32(c, &imm, "immediate"))
@@ -832,11 +807,11 @@ static int parse_insn(struct asm_ctx *c, const struct tok *mn)
 		break;
 	case NFPE_FMT_CSRRD:
 		if (parse_reg(c, &d) || expect_comma(c, "csr") ||
-		    parse_named(c, csr_names, NFPE_CSR_NUM, &imm, "csr"))
+		    parse_named(c, nfpe_csr_names, NFPE_CSR_NUM, &imm, "csr"))
 			return -1;
 		break;
 	case NFPE_FMT_CSRWR:
-		if (parse_named(c, csr_names, NFPE_CSR_NUM, &imm, "csr") ||
+		if (parse_named(c, nfpe_csr_names, NFPE_CSR_NUM, &imm, "csr") ||
 		    expect_comma(c, "rA") || parse_reg(c, &a))
 			return -1;
 		break;
@@ -848,7 +823,7 @@ static int parse_insn(struct asm_ctx *c, const struct tok *mn)
 	if (expect_end(c))
 		return -1;
 
-	switch (op_tab[op].fmt) {
+	switch (nfpe_opinfo[op].fmt) {
 	case NFPE_FMT_BR_R:
 	case NFPE_FMT_BR_I:
 	case NFPE_FMT_JUMP:

@@ -18,36 +18,11 @@
  * section is read, and what cannot be printed is reported in comments.
  */
 #include "nfpe_mc.h"
+#include "names.h"
 
 /* ---- Tables from the single source of truth (nfpe/isa.h) ------------ */
 
-struct op_desc {
-	const char *mn;
-	uint8_t fmt;
-};
-
-static const struct op_desc op_tab[256] = {
-#define X(e, v, m, f) [v] = { m, f },
-	NFPE_OPCODES(X)
-#undef X
-};
-
-static const char *const csr_names[NFPE_CSR_NUM] = {
-#define X(e, v, m, w) [v] = m,
-	NFPE_CSRS(X)
-#undef X
-};
-
-static const char *const eng_names[NFPE_ENG_NUM] = {
-#define X(e, v, m) [v] = m,
-	NFPE_ENGINES(X)
-#undef X
-};
-
-static const char *const space_names[NFPE_SPACE_NUM] = {
-	[NFPE_SPACE_LM] = "lm", [NFPE_SPACE_PKT] = "pkt",
-	[NFPE_SPACE_MAP] = "map",
-};
+/* Mnemonics come from nfpe_opinfo, the other names from names.h. */
 
 /* ---- Output -------------------------------------------------------- */
 
@@ -189,9 +164,9 @@ static int insn_printable(uint64_t w)
 	uint8_t b = NFPE_INSN_B(w);
 	uint32_t imm = NFPE_INSN_IMM(w);
 
-	if (!op_tab[op].mn)
+	if (!nfpe_opinfo[op].mnemonic)
 		return 0;
-	switch (op_tab[op].fmt) {
+	switch (nfpe_opinfo[op].fmt) {
 	case NFPE_FMT_NONE:
 		return !d && !a && !b && !imm;
 	case NFPE_FMT_MOV:
@@ -256,13 +231,13 @@ static void print_insn(struct out *o, uint64_t w, target_fn tf, void *opq,
 		o_hex(o, w, 16);
 		return;
 	}
-	o_puts(o, op_tab[op].mn);
-	if (op_tab[op].fmt == NFPE_FMT_NONE)
+	o_puts(o, nfpe_opinfo[op].mnemonic);
+	if (nfpe_opinfo[op].fmt == NFPE_FMT_NONE)
 		return;
 	o_pad(o, start, 11);
 	o_putc(o, ' ');
 
-	switch (op_tab[op].fmt) {
+	switch (nfpe_opinfo[op].fmt) {
 	case NFPE_FMT_MOV:
 		o_reg(o, d); o_sep(o); o_reg(o, a);
 		break;
@@ -319,14 +294,14 @@ static void print_insn(struct out *o, uint64_t w, target_fn tf, void *opq,
 		break;
 	case NFPE_FMT_CSRRD:
 		o_reg(o, d); o_sep(o);
-		if (imm < NFPE_CSR_NUM && csr_names[imm])
-			o_puts(o, csr_names[imm]);
+		if (imm < NFPE_CSR_NUM && nfpe_csr_names[imm])
+			o_puts(o, nfpe_csr_names[imm]);
 		else
 			o_dec(o, imm);
 		break;
 	case NFPE_FMT_CSRWR:
-		if (imm < NFPE_CSR_NUM && csr_names[imm])
-			o_puts(o, csr_names[imm]);
+		if (imm < NFPE_CSR_NUM && nfpe_csr_names[imm])
+			o_puts(o, nfpe_csr_names[imm]);
 		else
 			o_dec(o, imm);
 		o_sep(o); o_reg(o, a);
@@ -339,17 +314,17 @@ static void print_insn(struct out *o, uint64_t w, target_fn tf, void *opq,
 				imm == NFPE_ENG_MAP_DELETE;
 
 		o_reg(o, d); o_sep(o); o_reg(o, a); o_sep(o);
-		if (imm < NFPE_ENG_NUM && eng_names[imm])
-			o_puts(o, eng_names[imm]);
+		if (imm < NFPE_ENG_NUM && nfpe_eng_names[imm])
+			o_puts(o, nfpe_eng_names[imm]);
 		else
 			o_dec(o, imm);
 		if (takes_key || ks) {
 			o_puts(o, ", key=");
-			o_puts(o, space_names[ks]);
+			o_puts(o, nfpe_space_names[ks]);
 		}
 		if (imm == NFPE_ENG_MAP_UPDATE || vs) {
 			o_puts(o, ", val=");
-			o_puts(o, space_names[vs]);
+			o_puts(o, nfpe_space_names[vs]);
 		}
 		break;
 	}
@@ -612,7 +587,7 @@ size_t nfpe_disasm_image(const void *image, size_t len, char *buf,
 	}
 	for (i = 0; i < im.n_insns && i < NFPE_MAX_CODE; i++) {
 		uint64_t w = code_word(&im, i);
-		uint8_t fmt = op_tab[NFPE_INSN_OP(w)].fmt;
+		uint8_t fmt = nfpe_opinfo[NFPE_INSN_OP(w)].fmt;
 
 		if (!insn_printable(w))
 			continue;
