@@ -450,6 +450,11 @@ L_EXIT:
 #define IN_PKT(addr, n)	((uint64_t)(addr) + (n) <= pktsz)
 #define IN_MAP(addr, n)	((addr) >= NFPE_MAP_RESERVED && \
 			 (uint64_t)(addr) + (n) <= mapsz)
+/* Host address of n bytes at addr in address space sp, or NULL. */
+#define SPACE_PTR(sp, addr, n)						\
+	((sp) == NFPE_SPACE_LM ? (IN_LM(addr, n) ? lm + (addr) : NULL) :	\
+	 (sp) == NFPE_SPACE_PKT ? (IN_PKT(addr, n) ? pkt + (addr) : NULL) : \
+	 (IN_MAP(addr, n) ? mapmem + (addr) : NULL))
 
 #define LD_OP(name, base, inb, n, ld)					\
 L_##name: {								\
@@ -613,21 +618,7 @@ L_E_MAP_LOOKUP: {
 		if (NFPE_UNLIKELY(!maps || slot >= p->n_maps))
 			FAULT(slot);
 		m = &p->map[slot];
-		kp = NULL;
-		switch (ip->b & 3) {
-		case NFPE_SPACE_LM:
-			if (IN_LM(kaddr, m->key_size))
-				kp = lm + kaddr;
-			break;
-		case NFPE_SPACE_PKT:
-			if (IN_PKT(kaddr, m->key_size))
-				kp = pkt + kaddr;
-			break;
-		default:
-			if (IN_MAP(kaddr, m->key_size))
-				kp = mapmem + kaddr;
-			break;
-		}
+		kp = SPACE_PTR(ip->b & 3, kaddr, m->key_size);
 		if (NFPE_UNLIKELY(!kp))
 			FAULT(kaddr);
 		ENG_RESULT(nfpe_map_prog_lookup(maps, m->map_id, kp, t->core));
@@ -644,37 +635,11 @@ L_E_MAP_UPDATE: {
 		if (NFPE_UNLIKELY(!maps || slot >= p->n_maps))
 			FAULT(slot);
 		m = &p->map[slot];
-		kp = vp = NULL;
-		switch (ip->b & 3) {
-		case NFPE_SPACE_LM:
-			if (IN_LM(kaddr, m->key_size))
-				kp = lm + kaddr;
-			break;
-		case NFPE_SPACE_PKT:
-			if (IN_PKT(kaddr, m->key_size))
-				kp = pkt + kaddr;
-			break;
-		default:
-			if (IN_MAP(kaddr, m->key_size))
-				kp = mapmem + kaddr;
-			break;
-		}
+		kp = SPACE_PTR(ip->b & 3, kaddr, m->key_size);
 		if (NFPE_UNLIKELY(!kp))
 			FAULT(kaddr);
-		switch ((ip->b >> NFPE_ENG_F_VAL_SHIFT) & 3) {
-		case NFPE_SPACE_LM:
-			if (IN_LM(vaddr, m->value_size))
-				vp = lm + vaddr;
-			break;
-		case NFPE_SPACE_PKT:
-			if (IN_PKT(vaddr, m->value_size))
-				vp = pkt + vaddr;
-			break;
-		default:
-			if (IN_MAP(vaddr, m->value_size))
-				vp = mapmem + vaddr;
-			break;
-		}
+		vp = SPACE_PTR((ip->b >> NFPE_ENG_F_VAL_SHIFT) & 3, vaddr,
+			      m->value_size);
 		if (NFPE_UNLIKELY(!vp))
 			FAULT(vaddr);
 		ENG_RESULT((int64_t)nfpe_map_prog_update(maps, m->map_id, kp,
@@ -691,21 +656,7 @@ L_E_MAP_DELETE: {
 		if (NFPE_UNLIKELY(!maps || slot >= p->n_maps))
 			FAULT(slot);
 		m = &p->map[slot];
-		kp = NULL;
-		switch (ip->b & 3) {
-		case NFPE_SPACE_LM:
-			if (IN_LM(kaddr, m->key_size))
-				kp = lm + kaddr;
-			break;
-		case NFPE_SPACE_PKT:
-			if (IN_PKT(kaddr, m->key_size))
-				kp = pkt + kaddr;
-			break;
-		default:
-			if (IN_MAP(kaddr, m->key_size))
-				kp = mapmem + kaddr;
-			break;
-		}
+		kp = SPACE_PTR(ip->b & 3, kaddr, m->key_size);
 		if (NFPE_UNLIKELY(!kp))
 			FAULT(kaddr);
 		ENG_RESULT((int64_t)nfpe_map_prog_delete(maps, m->map_id, kp));
