@@ -100,11 +100,15 @@ NFPE_STATIC_ASSERT(sizeof(struct nfpe_dinsn) == 32, "dinsn size");
 
 struct nfpe_prog_map {
 	uint32_t map_id, type, key_size, value_size;
+	/* engine latency of lookup / update / delete on this map */
+	uint32_t lat_lookup, lat_update, lat_delete;
 };
 
 struct nfpe_prog {
 	struct nfpe_alloc alloc;
 	struct nfpe_maps *maps;		/* NULL: validated only, no maps */
+	uint8_t *mapmem;		/* nfpe_maps_mem(maps): fixed for */
+	uint32_t mapsz;			/* the maps' lifetime, cached here */
 	struct nfpe_caps caps;		/* caps the image was validated for */
 	uint32_t type, n_insns, stack_size, entry;
 	uint32_t n_maps, n_held;
@@ -118,6 +122,12 @@ struct nfpe_prog {
  * by the address of its specialised handler.
  */
 void nfpe__interp_prepare(struct nfpe_prog *p);
+/*
+ * Nonzero: programs loaded from now on use no superinstructions (only
+ * the plain handlers).  For the differential test of the fused handlers
+ * (tests/microcode/test-fused.c); the device never sets it.
+ */
+extern int nfpe__interp_no_fuse;
 
 /* cost.c: latency of one engine command, with the bytes it moves. */
 uint32_t nfpe__eng_latency(uint32_t engine, uint32_t key_size,

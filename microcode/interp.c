@@ -9,7 +9,8 @@
  * shift amount, engine command and constant stack address valid, so the
  * handlers check nothing but what depends on run-time values: dynamic
  * memory addresses, map slots held in registers, the return stack and the
- * instruction budget.
+ * instruction budget.  Frequent pairs of instructions share one handler
+ * (superinstructions, see NFPE_FUSED2): one dispatch for two.
  *
  * Accounting (see internal.h): instruction and cycle totals are added per
  * straight-line run when control arrives at a run's first instruction, so
@@ -167,11 +168,41 @@ static int64_t adj_meta(struct nfpe_thread *t, uint32_t pktsz, int32_t delta)
 	X(STA_LM8) X(STA_LM16) X(STA_LM32) X(STA_LM64)			\
 	X(CSRRD_CYC)
 
+/*
+ * Superinstructions: the most frequent pairs (and one triple) of
+ * handlers in the JIT's output (MAC/byte copies, the `mov; add; bgt`
+ * packet bounds check, load-and-compare, constant set-up, 64-bit
+ * add/addc pairs).  A fused handler at instruction i runs the bodies of
+ * i, i+1 (, i+2) one after the other, advancing ip between them, so a
+ * fault in any part is reported at its own instruction with the same
+ * accounting; it is chosen only when i (and i+1) do not end a run, so
+ * the per-run instruction and cycle totals are untouched.  i+1 keeps its
+ * own handler for branches that land on it.
+ */
+#define NFPE_FUSED2(X)							\
+	X(LD_PKT8, ST_PKT8) X(ST_PKT8, LD_PKT8)				\
+	X(LD_MAP8, ST_PKT8) X(ST_PKT8, LD_MAP8)				\
+	X(IMMED, IMMED) X(IMMED, MOV) X(MOV, IMMED)			\
+	X(MOV, ADDI) X(ADDI, BGT) X(MOV, ANDI) X(ANDI, SHRI)		\
+	X(MOV, SHRI) X(SHRI, ST_PKT8) X(LD_PKT8, SHLI) X(SHLI, OR)	\
+	X(CSRRD, CSRRD) X(CSRRD, MOV)					\
+	X(LD_PKT32, ST_LM32) X(LD_PKT16, ST_LM16)			\
+	X(LD_PKT8, BNEI) X(LD_PKT8, BEQI) X(LD_PKT16, BNEI)		\
+	X(LD_PKT16, BEQI) X(ADD, ADDC) X(ADDI, ADDCI)
+#define NFPE_FUSED3(X)							\
+	X(MOV, ADDI, BGT)
+
 enum {
 #define NFPE_X_H(e, ...) H_##e,
 	NFPE_OPCODES(NFPE_X_H)
 	NFPE_EXTRA_HANDLERS(NFPE_X_H)
 #undef NFPE_X_H
+#define NFPE_X_F2(x, y) H_F_##x##__##y,
+	NFPE_FUSED2(NFPE_X_F2)
+#undef NFPE_X_F2
+#define NFPE_X_F3(x, y, z) H_F_##x##__##y##__##z,
+	NFPE_FUSED3(NFPE_X_F3)
+#undef NFPE_X_F3
 #define NFPE_X_HE(e, v, m) H_E_##e,
 	NFPE_ENGINES(NFPE_X_HE)
 #undef NFPE_X_HE
@@ -189,6 +220,46 @@ static const uint16_t eng_handler[NFPE_ENG_NUM] = {
 	NFPE_ENGINES(NFPE_X_EH)
 #undef NFPE_X_EH
 };
+
+static const struct {
+	uint16_t h[3], fused;	/* h[2] == H_NUM: a pair */
+} fused_tab[] = {
+#define NFPE_X_T3(x, y, z) { { H_##x, H_##y, H_##z }, H_F_##x##__##y##__##z },
+	NFPE_FUSED3(NFPE_X_T3)		/* triples first: longest match */
+#undef NFPE_X_T3
+#define NFPE_X_T2(x, y) { { H_##x, H_##y, H_NUM }, H_F_##x##__##y },
+	NFPE_FUSED2(NFPE_X_T2)
+#undef NFPE_X_T2
+};
+
+int nfpe__interp_no_fuse;
+
+/*
+ * code[i..].h hold plain handler numbers (not yet label addresses);
+ * returns the handler for instruction i.  run_n == 1 marks the last
+ * instruction of a run (prog.c).
+ */
+#define HID(k)	((uint16_t)(uintptr_t)code[k].h)
+static uint16_t select_fused(const struct nfpe_dinsn *code, uint32_t i,
+			     uint32_t n)
+{
+	uint32_t k;
+
+	if (nfpe__interp_no_fuse || code[i].run_n == 1 || i + 1 >= n)
+		return HID(i);
+	for (k = 0; k < sizeof(fused_tab) / sizeof(fused_tab[0]); k++) {
+		if (fused_tab[k].h[0] != HID(i) ||
+		    fused_tab[k].h[1] != HID(i + 1))
+			continue;
+		if (fused_tab[k].h[2] == H_NUM)
+			return fused_tab[k].fused;
+		if (code[i + 1].run_n > 1 && i + 2 < n &&
+		    fused_tab[k].h[2] == HID(i + 2))
+			return fused_tab[k].fused;
+	}
+	return HID(i);
+}
+#undef HID
 
 static uint16_t select_handler(uint8_t op, const struct nfpe_dinsn *di)
 {
@@ -226,6 +297,13 @@ static void interp(struct nfpe_prog *p, const struct nfpe_env *env,
 #define NFPE_X_LE(e, v, m) [H_E_##e] = &&L_E_##e,
 		NFPE_ENGINES(NFPE_X_LE)
 #undef NFPE_X_LE
+#define NFPE_X_LF2(x, y) [H_F_##x##__##y] = &&L_F_##x##__##y,
+		NFPE_FUSED2(NFPE_X_LF2)
+#undef NFPE_X_LF2
+#define NFPE_X_LF3(x, y, z) \
+		[H_F_##x##__##y##__##z] = &&L_F_##x##__##y##__##z,
+		NFPE_FUSED3(NFPE_X_LF3)
+#undef NFPE_X_LF3
 	};
 	const struct nfpe_caps *caps;
 	struct nfpe_dinsn *const code = p->code;
@@ -240,26 +318,38 @@ static void interp(struct nfpe_prog *p, const struct nfpe_env *env,
 	if (!t) {
 		uint32_t i;
 
+		/* opcode -> plain handler number -> label address */
 		for (i = 0; i < p->n_insns; i++) {
 			struct nfpe_dinsn *di = &code[i];
+			uint8_t op = (uint8_t)(uintptr_t)di->h;
 
-			di->h = labels[select_handler(
-				(uint8_t)(uintptr_t)di->h, di)];
+			di->h = (const void *)(uintptr_t)select_handler(op, di);
+			/*
+			 * Engines other than maps: tgt (the command, now in
+			 * the handler) becomes the fixed latency.  Map
+			 * commands take theirs from the map (prog.c).
+			 */
+			if (op == NFPE_OP_ENG && di->tgt > NFPE_ENG_MAP_DELETE)
+				di->tgt = nfpe__eng_latency(di->tgt, 0, 0);
 		}
+		for (i = 0; i < p->n_insns; i++)
+			code[i].h = labels[select_fused(code, i, p->n_insns)];
 		return;
 	}
 
 	caps = env && env->caps ? env->caps : &p->caps;
 	maps = env ? env->maps : NULL;
-	if (maps) {
+	if (maps && maps == p->maps) {
+		mapmem = p->mapmem;	/* cached at load */
+		mapsz = p->mapsz;
+	} else if (maps) {
 		uint32_t size = 0;
 
 		mapmem = nfpe_maps_mem(maps, &size);
 		mapsz = mapmem ? size : 0;
-	}
-	/* map commands need the maps the program was bound to */
-	if (maps != p->maps)
+		/* map commands need the maps the program was bound to */
 		maps = NULL;
+	}
 	regs = t->gpr;
 	regs[NFPE_RZ_IDX] = 0;
 	lm = t->lm;
@@ -302,13 +392,13 @@ L_IMMED:
 	D = IMM;
 	NEXT();
 
-#define ADD_OP(name, y, cin)						\
-L_##name: {								\
-		uint64_t s = (uint64_t)A + (y) + (cin);			\
-		carry = (uint32_t)(s >> 32);				\
-		D = (uint32_t)s;					\
-		NEXT();							\
-	}
+#define ADD_BODY(y, cin)						\
+	do {								\
+		uint64_t s_ = (uint64_t)A + (y) + (cin);		\
+		carry = (uint32_t)(s_ >> 32);				\
+		D = (uint32_t)s_;					\
+	} while (0)
+#define ADD_OP(name, y, cin)	L_##name: ADD_BODY(y, cin); NEXT();
 	ADD_OP(ADD, B, 0)
 	ADD_OP(ADDI, IMM, 0)
 	ADD_OP(ADDC, B, carry)
@@ -391,15 +481,17 @@ L_##name: {								\
 	DIV64_OP(MODU64I, (uint64_t)IMM, 1)
 
 	/* ---- branches: a taken branch costs one more issue cycle ---- */
-#define BR_OP(name, cond)						\
-L_##name:								\
-	if (cond) {							\
-		issue++;						\
-		JUMP(ip->tgt);						\
-	}								\
-	ip++;								\
-	ENTER();							\
-	DISPATCH();
+#define BR_BODY(cond)							\
+	do {								\
+		if (cond) {						\
+			issue++;					\
+			JUMP(ip->tgt);					\
+		}							\
+		ip++;							\
+		ENTER();						\
+		DISPATCH();						\
+	} while (0)
+#define BR_OP(name, cond)	L_##name: BR_BODY(cond);
 	BR_OP(BEQ, A == B)
 	BR_OP(BEQI, A == IMM)
 	BR_OP(BNE, A != B)
@@ -456,14 +548,15 @@ L_EXIT:
 	 (sp) == NFPE_SPACE_PKT ? (IN_PKT(addr, n) ? pkt + (addr) : NULL) : \
 	 (IN_MAP(addr, n) ? mapmem + (addr) : NULL))
 
+#define LD_BODY(base, inb, n, ld)					\
+	do {								\
+		uint32_t addr_ = A + IMM;				\
+		if (NFPE_UNLIKELY(!inb(addr_, n)))			\
+			FAULT(addr_);					\
+		D = ld(base + addr_);					\
+	} while (0)
 #define LD_OP(name, base, inb, n, ld)					\
-L_##name: {								\
-		uint32_t addr = A + IMM;				\
-		if (NFPE_UNLIKELY(!inb(addr, n)))			\
-			FAULT(addr);					\
-		D = ld(base + addr);					\
-		NEXT();							\
-	}
+	L_##name: LD_BODY(base, inb, n, ld); NEXT();
 #define LD64_OP(name, base, inb)					\
 L_##name: {								\
 		uint32_t addr = A + IMM;				\
@@ -473,14 +566,15 @@ L_##name: {								\
 		D1 = mem_ld32(base + addr + 4);				\
 		NEXT();							\
 	}
+#define ST_BODY(base, inb, n, st)					\
+	do {								\
+		uint32_t addr_ = A + IMM;				\
+		if (NFPE_UNLIKELY(!inb(addr_, n)))			\
+			FAULT(addr_);					\
+		st(base + addr_, B);					\
+	} while (0)
 #define ST_OP(name, base, inb, n, st)					\
-L_##name: {								\
-		uint32_t addr = A + IMM;				\
-		if (NFPE_UNLIKELY(!inb(addr, n)))			\
-			FAULT(addr);					\
-		st(base + addr, B);					\
-		NEXT();							\
-	}
+	L_##name: ST_BODY(base, inb, n, st); NEXT();
 #define ST64_OP(name, base, inb)					\
 L_##name: {								\
 		uint32_t addr = A + IMM;				\
@@ -622,8 +716,7 @@ L_E_MAP_LOOKUP: {
 		if (NFPE_UNLIKELY(!kp))
 			FAULT(kaddr);
 		ENG_RESULT(nfpe_map_prog_lookup(maps, m->map_id, kp, t->core));
-		stall += nfpe__eng_latency(NFPE_ENG_MAP_LOOKUP, m->key_size,
-					   0);
+		stall += m->lat_lookup;
 		NEXT();
 	}
 L_E_MAP_UPDATE: {
@@ -644,8 +737,7 @@ L_E_MAP_UPDATE: {
 			FAULT(vaddr);
 		ENG_RESULT((int64_t)nfpe_map_prog_update(maps, m->map_id, kp,
 							 vp, flags, t->core));
-		stall += nfpe__eng_latency(NFPE_ENG_MAP_UPDATE, m->key_size,
-					   m->value_size);
+		stall += m->lat_update;
 		NEXT();
 	}
 L_E_MAP_DELETE: {
@@ -660,34 +752,78 @@ L_E_MAP_DELETE: {
 		if (NFPE_UNLIKELY(!kp))
 			FAULT(kaddr);
 		ENG_RESULT((int64_t)nfpe_map_prog_delete(maps, m->map_id, kp));
-		stall += nfpe__eng_latency(NFPE_ENG_MAP_DELETE, m->key_size,
-					   0);
+		stall += m->lat_delete;
 		NEXT();
 	}
 L_E_RANDOM:
 	if (NFPE_UNLIKELY(!env || !env->ops || !env->ops->random))
 		FAULT(0);
 	ENG_RESULT(env->ops->random(env->ops->opaque));
-	stall += nfpe__eng_latency(NFPE_ENG_RANDOM, 0, 0);
+	stall += ip->tgt;	/* latency, set at load */
 	NEXT();
 L_E_KTIME:
 	if (NFPE_UNLIKELY(!env || !env->ops || !env->ops->ktime_ns))
 		FAULT(0);
 	ENG_RESULT(env->ops->ktime_ns(env->ops->opaque));
-	stall += nfpe__eng_latency(NFPE_ENG_KTIME, 0, 0);
+	stall += ip->tgt;
 	NEXT();
 L_E_ADJ_HEAD:
 	ENG_RESULT(adj_head(t, (uint32_t)pktsz, (int32_t)A));
-	stall += nfpe__eng_latency(NFPE_ENG_ADJ_HEAD, 0, 0);
+	stall += ip->tgt;
 	NEXT();
 L_E_ADJ_TAIL:
 	ENG_RESULT(adj_tail(t, (uint32_t)pktsz, (int32_t)A));
-	stall += nfpe__eng_latency(NFPE_ENG_ADJ_TAIL, 0, 0);
+	stall += ip->tgt;
 	NEXT();
 L_E_ADJ_META:
 	ENG_RESULT(adj_meta(t, (uint32_t)pktsz, (int32_t)A));
-	stall += nfpe__eng_latency(NFPE_ENG_ADJ_META, 0, 0);
+	stall += ip->tgt;
 	NEXT();
+
+	/*
+	 * ---- superinstructions (see NFPE_FUSED2): the bodies of the
+	 * plain handlers above, one after the other ----
+	 */
+#define F_MOV		D = A
+#define F_IMMED		D = IMM
+#define F_ADD		ADD_BODY(B, 0)
+#define F_ADDI		ADD_BODY(IMM, 0)
+#define F_ADDC		ADD_BODY(B, carry)
+#define F_ADDCI		ADD_BODY(IMM, carry)
+#define F_ANDI		D = A & IMM
+#define F_OR		D = A | B
+#define F_SHLI		D = A << IMM
+#define F_SHRI		D = A >> IMM
+#define F_CSRRD		D = t->csr[IMM]
+#define F_LD_PKT8	LD_BODY(pkt, IN_PKT, 1, mem_ld8)
+#define F_LD_PKT16	LD_BODY(pkt, IN_PKT, 2, mem_ld16)
+#define F_LD_PKT32	LD_BODY(pkt, IN_PKT, 4, mem_ld32)
+#define F_LD_MAP8	LD_BODY(mapmem, IN_MAP, 1, mem_ld8)
+#define F_ST_PKT8	ST_BODY(pkt, IN_PKT, 1, mem_st8)
+#define F_ST_LM16	ST_BODY(lm, IN_LM, 2, mem_st16)
+#define F_ST_LM32	ST_BODY(lm, IN_LM, 4, mem_st32)
+/* a branch last: it dispatches itself, the NEXT() after it is dead */
+#define F_BGT		BR_BODY(A > B)
+#define F_BNEI		BR_BODY(A != IMM)
+#define F_BEQI		BR_BODY(A == IMM)
+#define NFPE_X_FH2(x, y)						\
+L_F_##x##__##y:								\
+	F_##x;								\
+	ip++;								\
+	F_##y;								\
+	NEXT();
+	NFPE_FUSED2(NFPE_X_FH2)
+#undef NFPE_X_FH2
+#define NFPE_X_FH3(x, y, z)						\
+L_F_##x##__##y##__##z:							\
+	F_##x;								\
+	ip++;								\
+	F_##y;								\
+	ip++;								\
+	F_##z;								\
+	NEXT();
+	NFPE_FUSED3(NFPE_X_FH3)
+#undef NFPE_X_FH3
 
 out_budget:
 	/* the run at ip was not entered: nothing of it executed */
@@ -748,37 +884,60 @@ void nfpe_thread_init(struct nfpe_thread *t, uint32_t core, uint32_t thread)
 #define PACKET_BROADCAST	1
 #define PACKET_MULTICAST	2
 
+/*
+ * Frames up to 64 bytes (the common minimum-size case) are copied inline
+ * in 16-byte blocks, the last one overlapping the tail: a libc call costs
+ * more than the copy.  Longer or tiny frames go to memcpy.
+ */
+static inline void pkt_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	uint8_t blk[16];
+	uint32_t i;
+
+	if (len < 16 || len > 64) {
+		__builtin_memcpy(dst, src, len);
+		return;
+	}
+	for (i = 0; i + 16 < len; i += 16) {
+		__builtin_memcpy(blk, src + i, 16);
+		__builtin_memcpy(dst + i, blk, 16);
+	}
+	__builtin_memcpy(blk, src + len - 16, 16);
+	__builtin_memcpy(dst + len - 16, blk, 16);
+}
+
 int nfpe_pkt_setup(struct nfpe_thread *t, const struct nfpe_caps *caps,
 		   const void *frame, uint32_t len, uint32_t port)
 {
 	uint32_t head = caps->pkt_headroom, size = nfpe__pkt_size(caps);
 	const uint8_t *f = frame;
-	uint32_t *csr = t->csr;
+	uint32_t *csr = t->csr, type = PACKET_HOST, proto = 0;
 
 	if (head < NFPE_PKT_RESERVED || head > size)
 		return -NFPE_EINVAL;
 	if (len > size - head)
 		return -NFPE_E2BIG;
-	if (len)
-		__builtin_memcpy(t->pkt + head, frame, len);
+	if (len >= 6) {
+		if (mem_ld32(f) == 0xffffffffu && mem_ld16(f + 4) == 0xffff)
+			type = PACKET_BROADCAST;
+		else if (f[0] & 1)
+			type = PACKET_MULTICAST;
+	}
+	/* __sk_buff->protocol: the __be16 ethertype, read as a u32 */
+	if (len >= NFPE_ETH_HLEN)
+		proto = mem_ld16(f + 12);
 	csr[NFPE_CSR_PKT_DATA] = head;
 	csr[NFPE_CSR_PKT_END] = head + len;
 	csr[NFPE_CSR_PKT_META] = head;
 	csr[NFPE_CSR_PKT_LEN] = len;
 	csr[NFPE_CSR_PORT] = port;
-	/* __sk_buff->protocol: the __be16 ethertype, read as a u32 */
-	csr[NFPE_CSR_PROTOCOL] = len >= NFPE_ETH_HLEN ?
-		(uint32_t)f[12] | (uint32_t)f[13] << 8 : 0;
+	csr[NFPE_CSR_PROTOCOL] = proto;
 	csr[NFPE_CSR_HASH] = 0;		/* the device writes the RSS hash */
 	csr[NFPE_CSR_MARK] = 0;
 	csr[NFPE_CSR_PRIORITY] = 0;
 	csr[NFPE_CSR_TC_INDEX] = 0;
-	if (len >= 6 && (f[0] & f[1] & f[2] & f[3] & f[4] & f[5]) == 0xff)
-		csr[NFPE_CSR_PKT_TYPE] = PACKET_BROADCAST;
-	else if (len >= 6 && (f[0] & 1))
-		csr[NFPE_CSR_PKT_TYPE] = PACKET_MULTICAST;
-	else
-		csr[NFPE_CSR_PKT_TYPE] = PACKET_HOST;
+	csr[NFPE_CSR_PKT_TYPE] = type;
 	csr[NFPE_CSR_CYCLES] = 0;
+	pkt_copy(t->pkt + head, f, len);
 	return 0;
 }

@@ -81,6 +81,13 @@ static int bind_maps(struct nfpe_prog *p, const struct nfpe_img_view *v,
 		pm->type = nfpe__ld32(m + 4);
 		pm->key_size = nfpe__ld32(m + 8);
 		pm->value_size = nfpe__ld32(m + 12);
+		pm->lat_lookup = nfpe__eng_latency(NFPE_ENG_MAP_LOOKUP,
+						   pm->key_size, 0);
+		pm->lat_update = nfpe__eng_latency(NFPE_ENG_MAP_UPDATE,
+						   pm->key_size,
+						   pm->value_size);
+		pm->lat_delete = nfpe__eng_latency(NFPE_ENG_MAP_DELETE,
+						   pm->key_size, 0);
 		if (!p->maps)
 			continue;
 		ret = nfpe_map_info(p->maps, pm->map_id, &d);
@@ -130,6 +137,11 @@ int nfpe_prog_load(const struct nfpe_alloc *a, const struct nfpe_caps *caps,
 	p->alloc = *a;
 	p->caps = *caps;
 	p->maps = maps;
+	if (maps) {
+		p->mapmem = nfpe_maps_mem(maps, &p->mapsz);
+		if (!p->mapmem)
+			p->mapsz = 0;
+	}
 	p->type = v.prog_type;
 	p->n_insns = n;
 	p->stack_size = v.stack_size;

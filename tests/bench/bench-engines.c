@@ -23,7 +23,12 @@
  * reference interpreter (diff-ref.c) running the adapted program.
  *
  *   bench-engines [--progs DIR] [--secs S] [--reps R] [--out FILE]
+ *   bench-engines --progs DIR --profile LABEL [--iters N]
  *   (objects are looked up in DIR, then in $NFPE_JIT_PROGS)
+ *
+ * --profile runs only nfp-ebpf on the programs whose label contains
+ * LABEL, N packets (default 100000) with no timing, for callgrind/perf:
+ * (Ir of a run with N packets - Ir with 0) / N = host instructions/packet.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -194,6 +199,8 @@ static int cmp_d(const void *a, const void *b)
 
 static double secs_per_rep = 0.1;
 static int reps = 5;
+static const char *profile;	/* --profile: nfp-ebpf only, fixed count */
+static long profile_iters = 100000;
 
 /* Median over reps of ns/packet of fn(arg) (which does one packet). */
 #define MEASURE(out, body) do { \
@@ -529,6 +536,17 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		pr->model_pps = nfpe_model_pps(caps, cyc, stall, n);
 		pr->verdict[0] = rr.status == NFPE_RUN_OK ? rr.ret : 99;
 	}
+	if (profile) {
+		long it;
+
+		for (it = 0; it < profile_iters; it++) {
+			nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0);
+			nfpe_run(prog, &env, t, &rr);
+		}
+		printf("%s: %ld packets, verdict %u, %.1f mc insns/packet\n",
+		       bp->label, profile_iters, rr.ret, pr->mc_per_pkt);
+		goto done;
+	}
 	MEASURE(pr->ns[0], (nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0),
 			    nfpe_run(prog, &env, t, &rr)));
 	pr->have[0] = true;
@@ -680,6 +698,7 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		free(buf);
 		free(mb);
 	}
+done:
 	nfpe_prog_free(prog);
 	nfpe_jit_result_free(&nfpe_jit_user_alloc, &jr);
 	nfpe_maps_destroy(dm);
@@ -709,6 +728,10 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--progs") && i + 1 < argc)
 			dir = argv[++i];
+		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			profile = argv[++i];
+		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
+			profile_iters = atol(argv[++i]);
 	}
 	if (reps < 1 || reps > 63)
 		reps = 5;
@@ -731,6 +754,12 @@ int main(int argc, char **argv)
 	if (f)
 		fclose(f);
 
+	if (profile) {
+		for (i = 0; i < (int)np; i++)
+			if (strstr(progs[i].label, profile))
+				run_prog(dir, &progs[i], &res[i], &caps);
+		return 0;
+	}
 	for (i = 0; i < (int)np; i++)
 		run_prog(dir, &progs[i], &res[i], &caps);
 
