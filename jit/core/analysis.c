@@ -279,6 +279,18 @@ static int forward(struct jit *j)
 	return 0;
 }
 
+/*
+ * Facts that mark what the verifier saw (SEEN on the entry) also say
+ * which edges it never took: the kernel removes never-seen code before
+ * the JIT (replace_insn/remove_insns), so it is never compiled here
+ * either, whatever the optimisation flags.
+ */
+static bool unseen(struct jit *j, uint32_t i)
+{
+	return j->p->facts && (j->p->facts[0].flags & NFPE_FACT_SEEN) &&
+	       i < j->n && !(j->p->facts[i].flags & NFPE_FACT_SEEN);
+}
+
 static int cfg(struct jit *j)
 {
 	uint32_t *stack, sp = 0, i, s[2], k;
@@ -301,6 +313,8 @@ static int cfg(struct jit *j)
 				return jit_error(j, -NFPE_EINVAL, i,
 						 "insn %u: jump out of range", i);
 			}
+			if (unseen(j, s[r]))
+				continue;
 			if (ns == 2 || NFPE_BPF_OP(j->insn[i].code) ==
 			    NFPE_BPF_JA)
 				j->ii[s[r]].flags |= JI_TARGET;
@@ -317,7 +331,7 @@ static int cfg(struct jit *j)
 		if (!(j->ii[i].flags & JI_REACH) &&
 		    !(j->ii[i].flags & JI_SECOND)) {
 			j->res->stats.unreachable++;
-			if (!(j->opts & NFPE_JIT_OPT_DCE))
+			if (!(j->opts & NFPE_JIT_OPT_DCE) && !unseen(j, i))
 				j->ii[i].flags |= JI_REACH;
 		}
 	}
@@ -395,6 +409,13 @@ static void decide(struct jit *j, uint32_t i)
 				     JI_NARROW : 0;
 		else if (d->bits <= 32 && ((ii->flags & JI_SRCK) || sb <= 5))
 			ii->flags |= JI_NARROW;
+	}
+	if ((cls == NFPE_BPF_JMP || cls == NFPE_BPF_JMP32) &&
+	    (unseen(j, i + 1) || unseen(j, i + 1 + in->off))) {
+		/* one side never taken */
+		ii->flags |= JI_FOLD;
+		ii->rval = !unseen(j, i + 1 + in->off);
+		return;
 	}
 	if (!cst)
 		return;

@@ -978,12 +978,42 @@ static void test_analyze(void)
 	PROG(p, ST(NFPE_BPF_DW, 10, -8, 0), MOV64_REG(1, 10),
 	     ALU64_IMM(NFPE_BPF_ADD, 1, -8), CALL_SUB(1), EXIT(),
 	     STX(NFPE_BPF_DW, 10, 1, -8), MOV64_REG(1, 10),
-	     ALU64_IMM(NFPE_BPF_ADD, 1, -16), CALL_SUB(3),
+	     ALU64_IMM(NFPE_BPF_ADD, 1, -8), CALL_SUB(3),
 	     LDX(NFPE_BPF_DW, 1, 10, -8), LDX(NFPE_BPF_DW, 0, 1, 0), EXIT(),
-	     MOV64_IMM(0, 0), EXIT());
+	     ST(NFPE_BPF_DW, 1, 0, 0), MOV64_IMM(0, 0), EXIT());
 	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
 	g_assert_cmpstr(err, ==,
 			"insn 10: cannot prove the pointer kind of this memory access: r1 is a scalar");
+	/* the callee only reads through the pointer: the spill survives */
+	p->insns[12] = LDX(NFPE_BPF_DW, 0, 1, 0);
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, 0);
+	g_assert_cmpuint(p->facts[10].ptr, ==, NFPE_PTR_STACK);
+	/*
+	 * test_xdp_noinline's get_packet_dst(): the callee stores a map
+	 * lookup result through a pointer into the caller's frame and
+	 * returns 1 if it is not NULL, 0 if it is; the caller reads through
+	 * the stored pointer only when the result is 1.  Paths stay apart
+	 * (the result and the slot's kind go together) and the caller's
+	 * slot gets the kind the callee stored.
+	 */
+	PROG(p, ST(NFPE_BPF_DW, 10, -8, 0), MOV64_REG(1, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 1, -8), CALL_SUB(5),
+	     JMP_IMM(NFPE_BPF_JEQ, 0, 0, 3),
+	     LDX(NFPE_BPF_DW, 1, 10, -8), LDX(NFPE_BPF_W, 0, 1, 0), EXIT(),
+	     EXIT(),
+	     MOV64_REG(6, 1), ST(NFPE_BPF_W, 10, -4, 0), MOV64_REG(2, 10),
+	     ALU64_IMM(NFPE_BPF_ADD, 2, -4), LD_MAP(1, s), CALL_HELPER(1),
+	     STX(NFPE_BPF_DW, 6, 0, 0), MOV64_IMM(7, 0),
+	     JMP_IMM(NFPE_BPF_JEQ, 0, 0, 1), MOV64_IMM(7, 1),
+	     MOV64_REG(0, 7), EXIT());
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, 0);
+	g_assert_cmpuint(p->facts[6].ptr, ==, NFPE_PTR_MAP_VALUE);
+	g_assert_cmpuint(p->facts[16].ptr, ==, NFPE_PTR_STACK);
+	/* without the caller's test the slot may still hold NULL */
+	p->insns[4] = MOV64_IMM(3, 0);
+	g_assert_cmpint(jt_analyze(d, p, err, sizeof(err)), ==, -EACCES);
+	g_assert_cmpstr(err, ==,
+			"insn 6: cannot prove the pointer kind of this memory access: r1 is a scalar");
 	/* malformed input (found by tests/fuzz/fuzz-jit-insns): refused, no
 	 * out-of-bounds access of the register state or the facts array */
 	PROG(p, ALU64_IMM(NFPE_BPF_ADD, 15, 1), MOV64_IMM(0, 2), EXIT());
