@@ -513,11 +513,13 @@ uint32_t jit_insn_uses(struct jit *j, uint32_t i, uint32_t live_out)
 				   op == NFPE_BPF_END ? 0 : HB_LO(s));
 	case NFPE_BPF_LDX:
 		if (ii->flags & JI_PKTLD)
-			return HB_LO(s);
+			return HB_LO(ii->comb.base);
 		return HB_LO(s);
 	case NFPE_BPF_ST:
 		return HB_LO(d);
 	case NFPE_BPF_STX:
+		if (ii->flags & JI_PKTLD)
+			return HB_LO(d);
 		u = HB_LO(d) | HB_LO(s);
 		if (NFPE_BPF_SIZE(in->code) == NFPE_BPF_DW)
 			u |= HB_HI(s);
@@ -572,8 +574,7 @@ uint32_t jit_insn_defs(struct jit *j, uint32_t i)
 		return HB_BOTH(in->dst_reg);
 	case NFPE_BPF_LDX:
 		if (j->ii[i].flags & JI_PKTLD)
-			return HB_BOTH(in->dst_reg) |
-			       HB_BOTH(j->insn[i + 1].dst_reg);
+			return j->ii[i].comb.defs;
 		if (j->ii[i].flags & JI_MERGED)
 			return 0;
 		return HB_BOTH(in->dst_reg);
@@ -660,51 +661,323 @@ static void liveness(struct jit *j, bool dce)
 	}
 }
 
-/*
- * Combined packet loads: the byte-assembly idiom
- *	rA = *(u8 *)(rB + o); rC = *(u8 *)(rB + o + 1);
- *	rC <<= 8; rC |= rA;		(rA dead afterwards)
- * is one little-endian 16-bit packet load into rC.
- */
-static void combine_pkt_loads(struct jit *j)
+/* ---- combined packet accesses ------------------------------------- */
+
+static bool is_pkt(struct jit *j, uint32_t i)
 {
-	const struct nfpe_jit_insn_facts *f = j->p->facts;
+	return j->p->facts && j->p->facts[i].ptr == NFPE_PTR_PKT;
+}
+
+/* Insns k in (head, last] are plain straight-line code of the group. */
+static bool group_ok(struct jit *j, uint32_t head, uint32_t last)
+{
+	uint32_t k;
+
+	for (k = head; k <= last; k++) {
+		uint32_t f = j->ii[k].flags;
+
+		if (!(f & JI_REACH) || (f & (JI_DEAD | JI_FOLD | JI_PKTLD |
+					     JI_MERGED | JI_SECOND)) ||
+		    (k > head && (f & JI_TARGET)))
+			return false;
+	}
+	return true;
+}
+
+static void mark_group(struct jit *j, uint32_t head, const struct jit_comb *c)
+{
+	uint32_t k;
+
+	j->ii[head].flags |= JI_PKTLD;
+	j->ii[head].comb = *c;
+	for (k = head + 1; k <= c->last; k++)
+		j->ii[k].flags |= JI_MERGED;
+}
+
+/*
+ * Byte assembly of packet data: loads of bytes/halfwords from one base,
+ * shifts by multiples of 8 and ors, in any order, that leave in one
+ * register the little-endian value of 2 or 4 consecutive bytes (e.g.
+ * b0 | b1 << 8, or (b1 << 8 | b0) | (b3 << 8 | b2) << 16) are one
+ * ld.pkt.16/32.  Every insn of the group must feed the result and the
+ * other registers it writes must be dead afterwards.
+ */
+struct symb {
+	bool ok;
+	int32_t off;		/* first byte */
+	uint8_t n;		/* bytes */
+	uint8_t shift;		/* bits the byte at off is shifted by */
+	uint8_t cnt;		/* insns that made this value */
+};
+
+static bool try_load_group(struct jit *j, uint32_t i)
+{
+	const struct nfpe_bpf_insn *h = &j->insn[i];
+	uint8_t base = h->src_reg;
+	struct symb sy[JIT_NREGS];
+	struct jit_comb best = { 0 };
+	uint32_t k, defs = 0;
+	bool found = false;
+
+	nfpe_memset(sy, 0, sizeof(sy));
+	for (k = i; k < j->n && k < i + 16; k++) {
+		const struct nfpe_bpf_insn *in = &j->insn[k];
+		uint8_t cls = NFPE_BPF_CLASS(in->code), op = NFPE_BPF_OP(in->code);
+		uint8_t d = in->dst_reg;
+		struct symb *x = &sy[d], *y = &sy[in->src_reg];
+
+		if (in->code == (NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B) ||
+		    in->code == (NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_H)) {
+			if (!is_pkt(j, k) || in->src_reg != base || d == base)
+				break;
+			x->ok = true;
+			x->off = in->off;
+			x->n = NFPE_BPF_SIZE(in->code) == NFPE_BPF_B ? 1 : 2;
+			x->shift = 0;
+			x->cnt = 1;
+		} else if ((cls == NFPE_BPF_ALU || cls == NFPE_BPF_ALU64) &&
+			   op == NFPE_BPF_LSH &&
+			   NFPE_BPF_SRC(in->code) == NFPE_BPF_K) {
+			if (!x->ok || in->imm % 8 ||
+			    x->n * 8 + x->shift + in->imm > 32)
+				break;
+			x->shift += in->imm;
+			x->cnt++;
+		} else if ((cls == NFPE_BPF_ALU || cls == NFPE_BPF_ALU64) &&
+			   op == NFPE_BPF_OR &&
+			   NFPE_BPF_SRC(in->code) == NFPE_BPF_X) {
+			int32_t lo, hi;
+
+			if (!x->ok || !y->ok || d == in->src_reg ||
+			    x->shift - 8 * x->off != y->shift - 8 * y->off)
+				break;
+			lo = x->off < y->off ? x->off : y->off;
+			hi = x->off + x->n > y->off + y->n ?
+			     x->off + x->n : y->off + y->n;
+			if (hi - lo != x->n + y->n)	/* overlap or gap */
+				break;
+			x->shift = x->off < y->off ? x->shift : y->shift;
+			x->off = lo;
+			x->n += y->n;
+			x->cnt += y->cnt + 1;
+			y->ok = false;
+		} else {
+			break;
+		}
+		defs |= HB_BOTH(d);
+		if (x->ok && !x->shift && (x->n == 2 || x->n == 4) &&
+		    x->cnt == k - i + 1 && k > i && group_ok(j, i, k) &&
+		    !(j->ii[k].live_out & (defs & ~HB_BOTH(d)))) {
+			best.kind = COMB_LOAD;
+			best.size = x->n;
+			best.reg = d;
+			best.base = base;
+			best.off = (int16_t)x->off;
+			best.last = k;
+			best.defs = defs;
+			found = true;
+		}
+	}
+	if (found)
+		mark_group(j, i, &best);
+	return found;
+}
+
+/* Bytes [lo, lo + n) covered exactly once by the pieces in mask terms. */
+static bool contiguous(int32_t lo, int32_t hi, uint32_t bytes, uint32_t *sz)
+{
+	if (hi - lo != (int32_t)bytes)
+		return false;
+	if (bytes != 2 && bytes != 4 && bytes != 8)
+		return false;
+	*sz = bytes;
+	return true;
+}
+
+/*
+ * Packet copies: pairs "rT = *(uN *)(rB + a); *(uN *)(rB + a + D) = rT"
+ * with one rT, rB, N and D whose sources together are 2, 4 or 8
+ * consecutive bytes, not overlapping the destinations (so the order of
+ * the pairs does not matter), are one ld.pkt + st.pkt.  rT must be dead
+ * afterwards.
+ */
+static bool try_copy_group(struct jit *j, uint32_t i)
+{
+	const struct nfpe_bpf_insn *h = &j->insn[i], *st = &j->insn[i + 1];
+	uint8_t sz = NFPE_BPF_SIZE(h->code), t = h->dst_reg, base = h->src_reg;
+	uint32_t n = jit_size_bytes(h->code), bytes = 0, k, size;
+	int32_t disp = st->off - h->off, lo = h->off, hi = h->off;
+	struct jit_comb best = { 0 };
+	bool found = false;
+
+	if (NFPE_BPF_MODE(h->code) != NFPE_BPF_MEM || n > 4 || t == base)
+		return false;
+	for (k = i; k + 1 < j->n && k < i + 16; k += 2) {
+		const struct nfpe_bpf_insn *l = &j->insn[k], *s = &j->insn[k + 1];
+		uint32_t f;
+
+		if (l->code != h->code || s->code != (NFPE_BPF_STX |
+		    NFPE_BPF_MEM | sz) || l->dst_reg != t ||
+		    l->src_reg != base || s->dst_reg != base ||
+		    s->src_reg != t || s->off - l->off != disp ||
+		    !is_pkt(j, k) || !is_pkt(j, k + 1))
+			break;
+		/* no byte loaded twice */
+		for (f = i; f < k; f += 2)
+			if (j->insn[f].off < l->off + (int32_t)n &&
+			    l->off < j->insn[f].off + (int32_t)n)
+				break;
+		if (f < k)
+			break;
+		lo = l->off < lo ? l->off : lo;
+		hi = l->off + (int32_t)n > hi ? l->off + (int32_t)n : hi;
+		bytes += n;
+		if (contiguous(lo, hi, bytes, &size) &&
+		    (hi <= lo + disp || lo + disp + (int32_t)size <= lo) &&
+		    group_ok(j, i, k + 1) &&
+		    !(j->ii[k + 1].live_out & HB_BOTH(t))) {
+			best.kind = COMB_COPY;
+			best.size = size;
+			best.reg = t;
+			best.base = base;
+			best.off = (int16_t)lo;
+			best.off2 = (int16_t)(lo + disp);
+			best.last = k + 1;
+			best.defs = HB_BOTH(t);
+			found = true;
+		}
+	}
+	if (found) {
+		mark_group(j, i, &best);
+		j->ii[i].flags |= JI_SIDE;	/* a store: never dead */
+	}
+	return found;
+}
+
+/* The value a store at insn k writes, if it is a known constant. */
+static bool store_const(struct jit *j, uint32_t k, uint64_t *v)
+{
+	const struct nfpe_bpf_insn *in = &j->insn[k];
+	const struct jit_rv *r = &j->ii[k].in[in->src_reg];
+
+	if (NFPE_BPF_CLASS(in->code) == NFPE_BPF_ST) {
+		*v = (uint64_t)(int64_t)in->imm;
+		return true;
+	}
+	if (NFPE_BPF_CLASS(in->code) == NFPE_BPF_STX &&
+	    NFPE_BPF_MODE(in->code) == NFPE_BPF_MEM &&
+	    (r->known & RV_CONST)) {
+		*v = r->val;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Constant packet stores: stores of known constants (ST, or STX of a
+ * register the forward analysis knows) through one base, possibly with
+ * "rX = K" in between, that together write 2, 4 or 8 consecutive bytes
+ * once each, are one immed + st.pkt at the first store.  The moves stay
+ * (dce drops them when nothing else reads them).
+ */
+static bool try_const_group(struct jit *j, uint32_t i)
+{
+	uint8_t base = j->insn[i].dst_reg;
+	int32_t lo = j->insn[i].off, hi = lo;
+	uint32_t k, bytes = 0, size, nst = 0;
+	uint8_t img[16];
+	uint16_t have = 0;
+	struct jit_comb best = { 0 };
+	bool found = false;
+
+	for (k = i; k < j->n && k < i + 16; k++) {
+		const struct nfpe_bpf_insn *in = &j->insn[k];
+		uint8_t cls = NFPE_BPF_CLASS(in->code);
+		uint32_t n = jit_size_bytes(in->code), b;
+		uint64_t v;
+
+		if (!group_ok(j, i, k))
+			break;
+		if ((cls == NFPE_BPF_ALU || cls == NFPE_BPF_ALU64) &&
+		    NFPE_BPF_OP(in->code) == NFPE_BPF_MOV &&
+		    NFPE_BPF_SRC(in->code) == NFPE_BPF_K &&
+		    in->dst_reg != base && k > i)
+			continue;
+		if ((cls != NFPE_BPF_ST && cls != NFPE_BPF_STX) ||
+		    in->dst_reg != base || !is_pkt(j, k) ||
+		    !store_const(j, k, &v))
+			break;
+		if (in->off < j->insn[i].off - 8 ||
+		    in->off + (int32_t)n > j->insn[i].off + 8)
+			break;
+		for (b = 0; b < n; b++) {
+			uint32_t at = (uint32_t)(in->off - j->insn[i].off + 8 +
+						 (int32_t)b);
+
+			if (have & (1u << at))
+				break;
+			have |= 1u << at;
+			img[at] = (uint8_t)(v >> (8 * b));
+		}
+		if (b < n)
+			break;
+		nst++;
+		lo = in->off < lo ? in->off : lo;
+		hi = in->off + (int32_t)n > hi ? in->off + (int32_t)n : hi;
+		bytes += n;
+		if (nst > 1 && contiguous(lo, hi, bytes, &size)) {
+			uint64_t val = 0;
+
+			for (b = 0; b < size; b++)
+				val |= (uint64_t)img[lo - j->insn[i].off + 8 +
+						     (int32_t)b] << (8 * b);
+			best.kind = COMB_CONST;
+			best.size = size;
+			best.base = base;
+			best.off = (int16_t)lo;
+			best.last = k;
+			best.val = val;
+			found = true;
+		}
+	}
+	if (!found)
+		return false;
+	/* only the stores are merged; the moves in between stay */
+	j->ii[i].flags |= JI_PKTLD;
+	j->ii[i].comb = best;
+	for (k = i + 1; k <= best.last; k++)
+		if (NFPE_BPF_CLASS(j->insn[k].code) == NFPE_BPF_ST ||
+		    NFPE_BPF_CLASS(j->insn[k].code) == NFPE_BPF_STX)
+			j->ii[k].flags |= JI_MERGED;
+	return true;
+}
+
+static void combine_pkt(struct jit *j)
+{
+	bool ld = j->opts & NFPE_JIT_OPT_PKTLD, st = j->opts & NFPE_JIT_OPT_PKTST;
 	uint32_t i;
 
-	if (!f)
+	if (!j->p->facts)
 		return;
-	for (i = 0; i + 3 < j->n; i++) {
-		const struct nfpe_bpf_insn *a = &j->insn[i];
-		const struct nfpe_bpf_insn *b = &j->insn[i + 1];
-		const struct nfpe_bpf_insn *c = &j->insn[i + 2];
-		const struct nfpe_bpf_insn *d = &j->insn[i + 3];
-		uint8_t ldb = NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B;
-		uint8_t ra = a->dst_reg, rc = b->dst_reg;
+	for (i = 0; i < j->n; i++) {
+		const struct nfpe_bpf_insn *in = &j->insn[i];
+		uint8_t cls = NFPE_BPF_CLASS(in->code);
 
-		if (a->code != ldb || b->code != ldb ||
-		    f[i].ptr != NFPE_PTR_PKT || f[i + 1].ptr != NFPE_PTR_PKT ||
-		    a->src_reg != b->src_reg || b->off != a->off + 1 ||
-		    ra == a->src_reg || ra == rc || rc == a->src_reg)
+		if (!(j->ii[i].flags & JI_REACH) || !is_pkt(j, i) ||
+		    (j->ii[i].flags & (JI_MERGED | JI_PKTLD)))
 			continue;
-		if ((c->code != (NFPE_BPF_ALU64 | NFPE_BPF_LSH | NFPE_BPF_K) &&
-		     c->code != (NFPE_BPF_ALU | NFPE_BPF_LSH | NFPE_BPF_K)) ||
-		    c->dst_reg != rc || c->imm != 8)
+		if (cls == NFPE_BPF_LDX && st && i + 1 < j->n &&
+		    try_copy_group(j, i)) {
+			j->res->stats.pkt_st_combined++;
 			continue;
-		if ((d->code != (NFPE_BPF_ALU64 | NFPE_BPF_OR | NFPE_BPF_X) &&
-		     d->code != (NFPE_BPF_ALU | NFPE_BPF_OR | NFPE_BPF_X)) ||
-		    d->dst_reg != rc || d->src_reg != ra)
+		}
+		if (cls == NFPE_BPF_LDX && ld && try_load_group(j, i)) {
+			j->res->stats.pkt_combined++;
 			continue;
-		if ((j->ii[i + 1].flags | j->ii[i + 2].flags |
-		     j->ii[i + 3].flags) & JI_TARGET)
-			continue;
-		if (j->ii[i + 3].live_out & HB_BOTH(ra))
-			continue;
-		j->ii[i].flags |= JI_PKTLD;
-		j->ii[i + 1].flags |= JI_MERGED;
-		j->ii[i + 2].flags |= JI_MERGED;
-		j->ii[i + 3].flags |= JI_MERGED;
-		j->res->stats.pkt_combined++;
-		i += 3;
+		}
+		if ((cls == NFPE_BPF_ST || cls == NFPE_BPF_STX) && st &&
+		    try_const_group(j, i))
+			j->res->stats.pkt_st_combined++;
 	}
 }
 
@@ -727,8 +1000,8 @@ int jit_analyse(struct jit *j)
 		decide(j, i);
 	}
 	liveness(j, j->opts & NFPE_JIT_OPT_DCE);
-	if (j->opts & NFPE_JIT_OPT_PKTLD) {
-		combine_pkt_loads(j);
+	if (j->opts & (NFPE_JIT_OPT_PKTLD | NFPE_JIT_OPT_PKTST)) {
+		combine_pkt(j);
 		liveness(j, j->opts & NFPE_JIT_OPT_DCE);
 	}
 	for (i = 0; i < j->n; i++)

@@ -697,6 +697,34 @@ static int gen_ctx(struct jit *j, uint32_t i, bool store)
 	return 0;
 }
 
+/* A combined packet access (analysis.c: combine_pkt). */
+static int gen_comb(struct jit *j, uint32_t i, int space)
+{
+	const struct jit_comb *c = &j->ii[i].comb;
+	uint8_t b = NFPE_JIT_LO(c->base);
+
+	switch (c->kind) {
+	case COMB_LOAD:
+		em_r(j, mem_op(0, space, c->size), NFPE_JIT_LO(c->reg), b, 0,
+		     (uint32_t)c->off);
+		if (hi_live(j, c->last, c->reg))
+			em_immed(j, NFPE_JIT_HI(c->reg), 0);
+		break;
+	case COMB_COPY:
+		em_r(j, mem_op(0, space, c->size), T0, b, 0, (uint32_t)c->off);
+		em_r(j, mem_op(1, space, c->size), 0, b, T0,
+		     (uint32_t)c->off2);
+		break;
+	default:
+		em_immed(j, T0, (uint32_t)c->val);
+		if (c->size == 8)
+			em_immed(j, T1, (uint32_t)(c->val >> 32));
+		em_r(j, mem_op(1, space, c->size), 0, b, T0, (uint32_t)c->off);
+		break;
+	}
+	return 0;
+}
+
 static int gen_mem(struct jit *j, uint32_t i)
 {
 	const struct nfpe_bpf_insn *in = &j->insn[i];
@@ -715,21 +743,16 @@ static int gen_mem(struct jit *j, uint32_t i)
 	if (cls == NFPE_BPF_LDX) {
 		uint8_t dl = NFPE_JIT_LO(in->dst_reg);
 
-		if (j->ii[i].flags & JI_PKTLD) {
-			uint8_t rc = j->insn[i + 1].dst_reg;
-
-			em_r(j, mem_op(0, space, 2), NFPE_JIT_LO(rc),
-			     NFPE_JIT_LO(in->src_reg), 0, (uint32_t)in->off);
-			if (hi_live(j, i + 3, rc))
-				em_immed(j, NFPE_JIT_HI(rc), 0);
-			return 0;
-		}
+		if (j->ii[i].flags & JI_PKTLD)
+			return gen_comb(j, i, space);
 		em_r(j, mem_op(0, space, size), dl, NFPE_JIT_LO(in->src_reg),
 		     0, (uint32_t)in->off);
 		if (size < 8 && hi_live(j, i, in->dst_reg))
 			em_immed(j, NFPE_JIT_HI(in->dst_reg), 0);
 		return 0;
 	}
+	if (j->ii[i].flags & JI_PKTLD)
+		return gen_comb(j, i, space);
 	if (cls == NFPE_BPF_ST) {
 		uint8_t src = T0;
 

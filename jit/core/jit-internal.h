@@ -19,8 +19,8 @@
 #define JI_K32D		NFPE_BIT(5)	/* destination high half known 0 */
 #define JI_SRCK		NFPE_BIT(6)	/* source is an immediate (kval) */
 #define JI_FOLD		NFPE_BIT(7)	/* result known: rval */
-#define JI_PKTLD	NFPE_BIT(8)	/* head of a combined packet load */
-#define JI_MERGED	NFPE_BIT(9)	/* part of a combined load: skip */
+#define JI_PKTLD	NFPE_BIT(8)	/* head of a combined packet access */
+#define JI_MERGED	NFPE_BIT(9)	/* part of a combined access: skip */
 #define JI_SIDE		NFPE_BIT(10)	/* has side effects */
 #define JI_NARROW	NFPE_BIT(11)	/* 64-bit shift done in 32 bits */
 
@@ -34,6 +34,24 @@ struct jit_rv {
 	uint64_t val;
 };
 
+/*
+ * A combined packet access (JI_PKTLD head, the rest of [head, last]
+ * JI_MERGED): a load of size bytes at [base + off] into reg, a copy of
+ * size bytes from [base + off] to [base + off2], or a store of the
+ * constant val at [base + off].
+ */
+#define COMB_LOAD	0
+#define COMB_COPY	1
+#define COMB_CONST	2
+
+struct jit_comb {
+	uint8_t kind, size, reg, base;
+	int16_t off, off2;
+	uint32_t last;		/* last eBPF insn of the group */
+	uint32_t defs;		/* register halves the group writes */
+	uint64_t val;
+};
+
 struct jit_insn {
 	uint32_t flags;
 	uint16_t sub;		/* subprogram index */
@@ -44,6 +62,7 @@ struct jit_insn {
 	uint32_t live_in;
 	bool dconst;
 	bool visited;
+	struct jit_comb comb;	/* JI_PKTLD: what the head does */
 	struct jit_rv in[JIT_NREGS];
 };
 

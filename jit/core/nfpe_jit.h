@@ -193,7 +193,8 @@ struct nfpe_jit_alloc {
 #define NFPE_JIT_OPT_DCE	NFPE_BIT(2) /* dead/unreachable code */
 #define NFPE_JIT_OPT_PKTLD	NFPE_BIT(3) /* combined packet loads */
 #define NFPE_JIT_OPT_PEEP	NFPE_BIT(4) /* peepholes, jump threading */
-#define NFPE_JIT_OPT_ALL	0x1f
+#define NFPE_JIT_OPT_PKTST	NFPE_BIT(5) /* combined packet stores */
+#define NFPE_JIT_OPT_ALL	0x3f
 
 struct nfpe_jit_prog {
 	const struct nfpe_bpf_insn *insns;
@@ -225,6 +226,7 @@ struct nfpe_jit_stats {
 	uint32_t dead;			/* eBPF insns removed as dead */
 	uint32_t unreachable;		/* eBPF insns never reached */
 	uint32_t pkt_combined;		/* packet loads merged */
+	uint32_t pkt_st_combined;	/* packet stores/copies merged */
 	uint32_t peep;			/* microcode insns removed */
 };
 

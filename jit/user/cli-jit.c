@@ -8,7 +8,7 @@
  * For each selected program: "offloads" or the refusal reason (exit 1
  * if any program is refused), the microcode disassembly, and with
  * --stats the instruction counts.  LIST is a comma-separated subset of
- * zext,const,dce,pktld,peep or "all".  --type types the programs whose
+ * zext,const,dce,pktld,peep,pktst or "all".  --type types the programs whose
  * section name gives no type (old-style names such as SEC("xdp_fwd"),
  * which the loader, e.g. `ip link ... xdp obj`, types itself).
  */
@@ -31,6 +31,7 @@ static int parse_noopt(const char *list, uint32_t *opts)
 		{ "dce", NFPE_JIT_OPT_DCE },
 		{ "pktld", NFPE_JIT_OPT_PKTLD },
 		{ "peep", NFPE_JIT_OPT_PEEP },
+		{ "pktst", NFPE_JIT_OPT_PKTST },
 		{ "all", NFPE_JIT_OPT_ALL },
 	};
 	char buf[256], *tok, *save = NULL;
@@ -88,9 +89,9 @@ static void print_stats(const struct nfpe_jit_input *in,
 		       nfpe_jit_map_type_name(in->maps[k].type),
 		       in->maps[k].key_size, in->maps[k].value_size,
 		       in->maps[k].max_entries);
-	printf("\n  optimisations: %u high halves dropped, %u operands folded, %u dead and %u unreachable eBPF insns removed, %u packet loads combined, %u peephole removals\n",
+	printf("\n  optimisations: %u high halves dropped, %u operands folded, %u dead and %u unreachable eBPF insns removed, %u packet loads and %u packet stores/copies combined, %u peephole removals\n",
 	       s->hi_dropped, s->folded, s->dead, s->unreachable,
-	       s->pkt_combined, s->peep);
+	       s->pkt_combined, s->pkt_st_combined, s->peep);
 }
 
 static int jit_one(struct nfpe_jit_obj *obj, int idx, uint32_t opts,

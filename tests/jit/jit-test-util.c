@@ -10,6 +10,7 @@ const uint32_t jt_opt_sets[NOPT_SETS] = {
 	NFPE_JIT_OPT_ALL & ~NFPE_JIT_OPT_DCE,
 	NFPE_JIT_OPT_ALL & ~NFPE_JIT_OPT_PKTLD,
 	NFPE_JIT_OPT_ALL & ~NFPE_JIT_OPT_PEEP,
+	NFPE_JIT_OPT_ALL & ~NFPE_JIT_OPT_PKTST,
 };
 
 static void *jt_a(void *opaque, size_t size)

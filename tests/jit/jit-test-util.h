@@ -41,7 +41,7 @@
 #define LD_ABS(sz, k)		I(NFPE_BPF_LD | NFPE_BPF_ABS | (sz), 0, 0, 0, k)
 #define LD_IND(sz, s, k)	I(NFPE_BPF_LD | NFPE_BPF_IND | (sz), 0, s, 0, k)
 
-#define NOPT_SETS 7
+#define NOPT_SETS 8
 extern const uint32_t jt_opt_sets[NOPT_SETS];	/* ALL, 0, ALL minus one */
 
 /* ---- the device ---------------------------------------------------- */

@@ -576,6 +576,120 @@ static void test_packet(void)
 	jt_dev_free(d);
 }
 
+/*
+ * Run p (r6 = packet data) with every optimisation set: the verdict
+ * must be 2 and the packet must become want (128 bytes); with all
+ * optimisations, the combiners must have merged ld/st groups and the
+ * program must be shorter than without them.
+ */
+static void expect_pkt(struct jt_dev *d, struct jt_prog *p,
+		       const uint8_t *want, uint32_t ld, uint32_t st)
+{
+	struct nfpe_jit_stats all, none;
+	uint32_t got;
+	size_t o;
+
+	for (o = 0; o < NOPT_SETS; o++) {
+		struct nfpe_jit_stats stt;
+		uint8_t *pk;
+
+		g_assert_cmpuint(jt_run(d, p, jt_opt_sets[o], test_frame,
+					sizeof(test_frame), &got, &stt), ==,
+				 NFPE_RUN_OK);
+		g_assert_cmpuint(got, ==, 2);
+		pk = d->t->pkt + d->t->csr[NFPE_CSR_PKT_DATA];
+		g_assert_cmpmem(pk, sizeof(test_frame), want,
+				sizeof(test_frame));
+	}
+	jt_run(d, p, NFPE_JIT_OPT_ALL, test_frame, sizeof(test_frame), &got,
+	       &all);
+	jt_run(d, p, NFPE_JIT_OPT_ALL &
+	       ~(NFPE_JIT_OPT_PKTLD | NFPE_JIT_OPT_PKTST), test_frame,
+	       sizeof(test_frame), &got, &none);
+	g_assert_cmpuint(all.pkt_combined, ==, ld);
+	g_assert_cmpuint(all.pkt_st_combined, ==, st);
+	g_assert_cmpuint(none.pkt_combined + none.pkt_st_combined, ==, 0);
+	g_assert_cmpuint(all.mc_insns, <, none.mc_insns);
+	g_test_message("%u -> %u microcode insns", none.mc_insns,
+		       all.mc_insns);
+}
+
+/* the packet-load/store combiners: wider loads, copies, constants */
+static void test_packet_combine(void)
+{
+	struct jt_dev *d = jt_dev_new();
+	struct jt_prog *p = g_new0(struct jt_prog, 1);
+	uint8_t want[sizeof(test_frame)];
+	uint32_t v;
+
+	init_frame();
+	/* 4 bytes from two byte pairs, any order; r0 = LE32 at 26 */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_B, 2, 6, 27),
+	     ALU64_IMM(NFPE_BPF_LSH, 2, 8), LDX(NFPE_BPF_B, 3, 6, 26),
+	     ALU64_REG(NFPE_BPF_OR, 2, 3), LDX(NFPE_BPF_B, 0, 6, 29),
+	     ALU32_IMM(NFPE_BPF_LSH, 0, 8), LDX(NFPE_BPF_B, 3, 6, 28),
+	     ALU32_REG(NFPE_BPF_OR, 0, 3), ALU64_IMM(NFPE_BPF_LSH, 0, 16),
+	     ALU64_REG(NFPE_BPF_OR, 0, 2), STX(NFPE_BPF_W, 6, 0, 60),
+	     MOV64_IMM(0, 2), EXIT());
+	memcpy(want, test_frame, sizeof(want));
+	memcpy(want + 60, test_frame + 26, 4);
+	expect_pkt(d, p, want, 1, 0);
+	/* two halfwords */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0), LDX(NFPE_BPF_H, 2, 6, 30),
+	     LDX(NFPE_BPF_H, 0, 6, 32), ALU64_IMM(NFPE_BPF_LSH, 0, 16),
+	     ALU64_REG(NFPE_BPF_OR, 0, 2), STX(NFPE_BPF_W, 6, 0, 60),
+	     MOV64_IMM(0, 2), EXIT());
+	memcpy(want, test_frame, sizeof(want));
+	memcpy(want + 60, test_frame + 30, 4);
+	expect_pkt(d, p, want, 1, 0);
+	/* MAC copy as clang writes it: 6 byte pairs -> 32 + 16 bits */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0),
+	     LDX(NFPE_BPF_B, 2, 6, 8), STX(NFPE_BPF_B, 6, 2, 2),
+	     LDX(NFPE_BPF_B, 2, 6, 9), STX(NFPE_BPF_B, 6, 2, 3),
+	     LDX(NFPE_BPF_B, 2, 6, 6), STX(NFPE_BPF_B, 6, 2, 0),
+	     LDX(NFPE_BPF_B, 2, 6, 7), STX(NFPE_BPF_B, 6, 2, 1),
+	     LDX(NFPE_BPF_B, 2, 6, 10), STX(NFPE_BPF_B, 6, 2, 4),
+	     LDX(NFPE_BPF_B, 2, 6, 11), STX(NFPE_BPF_B, 6, 2, 5),
+	     MOV64_IMM(0, 2), EXIT());
+	memcpy(want, test_frame, sizeof(want));
+	memmove(want, test_frame + 6, 6);
+	expect_pkt(d, p, want, 0, 2);
+	/* 8 bytes as four halfword pairs, then an overlapping byte move
+	 * (src 70-71, dst 69-70: order matters, not merged) */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0),
+	     LDX(NFPE_BPF_H, 3, 6, 40), STX(NFPE_BPF_H, 6, 3, 50),
+	     LDX(NFPE_BPF_H, 3, 6, 42), STX(NFPE_BPF_H, 6, 3, 52),
+	     LDX(NFPE_BPF_H, 3, 6, 44), STX(NFPE_BPF_H, 6, 3, 54),
+	     LDX(NFPE_BPF_H, 3, 6, 46), STX(NFPE_BPF_H, 6, 3, 56),
+	     LDX(NFPE_BPF_B, 2, 6, 70), STX(NFPE_BPF_B, 6, 2, 69),
+	     LDX(NFPE_BPF_B, 2, 6, 71), STX(NFPE_BPF_B, 6, 2, 70),
+	     MOV64_IMM(0, 2), EXIT());
+	memcpy(want, test_frame, sizeof(want));
+	memcpy(want + 50, test_frame + 40, 8);
+	want[69] = test_frame[70];
+	want[70] = test_frame[71];
+	expect_pkt(d, p, want, 0, 1);
+	/* constant stores: bytes via a register, a halfword, two words */
+	PROG(p, LDX(NFPE_BPF_W, 6, 1, 0),
+	     MOV64_IMM(2, 0x88), STX(NFPE_BPF_B, 6, 2, 12),
+	     MOV64_IMM(2, 0xb5), STX(NFPE_BPF_B, 6, 2, 13),
+	     ST(NFPE_BPF_H, 6, 14, 0x1234),
+	     ST(NFPE_BPF_W, 6, 84, -2), ST(NFPE_BPF_W, 6, 80, 0x01020304),
+	     MOV64_IMM(0, 2), EXIT());
+	memcpy(want, test_frame, sizeof(want));
+	want[12] = 0x88;
+	want[13] = 0xb5;
+	want[14] = 0x34;
+	want[15] = 0x12;
+	v = 0x01020304;
+	memcpy(want + 80, &v, 4);
+	v = 0xfffffffe;
+	memcpy(want + 84, &v, 4);
+	expect_pkt(d, p, want, 0, 2);
+	g_free(p);
+	jt_dev_free(d);
+}
+
 static void test_map(void)
 {
 	struct jt_dev *d = jt_dev_new();
@@ -1069,6 +1183,7 @@ int main(int argc, char **argv)
 	init_frame();
 	g_test_add_func("/jit/mem/stack", test_stack);
 	g_test_add_func("/jit/mem/packet", test_packet);
+	g_test_add_func("/jit/mem/packet-combine", test_packet_combine);
 	g_test_add_func("/jit/mem/map", test_map);
 	g_test_add_func("/jit/mem/ctx", test_ctx);
 	g_test_add_func("/jit/helpers", test_helpers);
