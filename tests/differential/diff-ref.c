@@ -443,6 +443,82 @@ static void gen_pkt_store(struct dgen *g)
 		emit(g, NFPE_BPF_ST | NFPE_BPF_MEM | sz, 9, 0, off, rimm(g));
 }
 
+/*
+ * Idioms the JIT's packet combiners merge, in shuffled orders and with
+ * overlapping ranges they must leave alone: byte assembly (2 or 4
+ * bytes), copies of byte/halfword pairs, constant stores.
+ */
+static void gen_pkt_idiom(struct dgen *g)
+{
+	int len = g->p->pkt_len, k, n, b, src, dst, rot;
+	uint8_t t = (uint8_t)rn(g, 9), u = (uint8_t)((t + 1 + rn(g, 8)) % 9);
+	uint8_t v = (uint8_t)((u + 1 + rn(g, 7)) % 9);
+	uint8_t alu = rn(g, 2) ? NFPE_BPF_ALU64 : NFPE_BPF_ALU;
+	uint8_t sz;
+
+	if (v == t)
+		v = (uint8_t)((v + 1) % 9);
+	if (v == u)
+		v = (uint8_t)((v + 1) % 9);
+	switch (rn(g, 3)) {
+	case 0:
+		src = (int)rn(g, (uint32_t)len - 3);
+		emit(g, NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B, t, 9,
+		     (int16_t)(src + 1), 0);
+		emit(g, alu | NFPE_BPF_LSH | NFPE_BPF_K, t, 0, 0, 8);
+		emit(g, NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B, u, 9,
+		     (int16_t)src, 0);
+		emit(g, alu | NFPE_BPF_OR | NFPE_BPF_X, t, u, 0, 0);
+		if (rn(g, 2))
+			break;
+		emit(g, NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B, v, 9,
+		     (int16_t)(src + 3), 0);
+		emit(g, alu | NFPE_BPF_LSH | NFPE_BPF_K, v, 0, 0, 8);
+		emit(g, NFPE_BPF_LDX | NFPE_BPF_MEM | NFPE_BPF_B, u, 9,
+		     (int16_t)(src + 2), 0);
+		emit(g, alu | NFPE_BPF_OR | NFPE_BPF_X, v, u, 0, 0);
+		emit(g, alu | NFPE_BPF_LSH | NFPE_BPF_K, v, 0, 0, 16);
+		emit(g, alu | NFPE_BPF_OR | NFPE_BPF_X, t, v, 0, 0);
+		break;
+	case 1:
+		sz = rn(g, 2) ? NFPE_BPF_B : NFPE_BPF_H;
+		b = size_bytes(sz);
+		n = 1 << rn(g, b == 1 ? 4 : 3);	/* up to 8 bytes */
+		src = (int)rn(g, (uint32_t)(len - n * b + 1));
+		dst = (int)rn(g, (uint32_t)(len - n * b + 1));
+		rot = (int)rn(g, (uint32_t)n);
+		for (k = 0; k < n; k++) {
+			int i = rn(g, 2) ? (k + rot) % n : (n - 1 - k + rot) % n;
+
+			emit(g, NFPE_BPF_LDX | NFPE_BPF_MEM | sz, t, 9,
+			     (int16_t)(src + i * b), 0);
+			emit(g, NFPE_BPF_STX | NFPE_BPF_MEM | sz, 9, t,
+			     (int16_t)(dst + i * b), 0);
+		}
+		break;
+	default:
+		n = 2 << rn(g, 3);		/* bytes: 2, 4, 8 */
+		sz = sizes[rn(g, n == 2 ? 1 : n == 4 ? 2 : 3)];
+		b = size_bytes(sz);
+		dst = (int)rn(g, (uint32_t)(len - n + 1));
+		rot = (int)rn(g, (uint32_t)(n / b));
+		for (k = 0; k < n / b; k++) {
+			int i = (k + rot) % (n / b);
+
+			if (rn(g, 2)) {
+				emit(g, NFPE_BPF_ST | NFPE_BPF_MEM | sz, 9, 0,
+				     (int16_t)(dst + i * b), rimm(g));
+			} else {
+				emit(g, NFPE_BPF_ALU64 | NFPE_BPF_MOV |
+				     NFPE_BPF_K, t, 0, 0, rimm(g));
+				emit(g, NFPE_BPF_STX | NFPE_BPF_MEM | sz, 9, t,
+				     (int16_t)(dst + i * b), 0);
+			}
+		}
+		break;
+	}
+}
+
 static const uint8_t alu_ops[] = {
 	NFPE_BPF_ADD, NFPE_BPF_SUB, NFPE_BPF_MUL, NFPE_BPF_DIV, NFPE_BPF_OR,
 	NFPE_BPF_AND, NFPE_BPF_LSH, NFPE_BPF_RSH, NFPE_BPF_NEG, NFPE_BPF_MOD,
@@ -582,8 +658,10 @@ static void gen_body(struct dgen *g, bool main_fn, uint32_t self,
 			gen_stack(g, true);
 		} else if (w < 78 && main_fn) {
 			gen_pkt_load(g, rn(g, 9));
-		} else if (w < 83 && main_fn) {
+		} else if (w < 81 && main_fn) {
 			gen_pkt_store(g);
+		} else if (w < 83 && main_fn) {
+			gen_pkt_idiom(g);
 		} else if (w < 95 && g->ncond < 8) {
 			gen_jmp(g, i, nitems);
 		} else if ((g->profile & DGEN_CALLS) && self + 1 < nsubs &&

@@ -52,6 +52,7 @@ static uint64_t n_count = 2000, n_seed = 1;
 static struct {
 	uint64_t progs, insns, jit_runs, dpdk_ok, dpdk_jit_ok, dpdk_refused;
 	uint64_t dpdk_jit_jset, dpdk_jit_crash, div0, tole_diff, same_as_kernel, failures;
+	uint64_t pkt_ld_groups, pkt_st_groups;	/* combined (all opts) */
 	char reasons[16][96];
 	uint64_t reason_n[16];
 } st;
@@ -170,6 +171,10 @@ static const char *nfpe_exec(struct jt_dev *d, struct jt_prog *jp,
 	if (rc) {
 		snprintf(err, errlen, "jit (opts 0x%x): %s", opts, res.msg);
 		return err;
+	}
+	if (opts == NFPE_JIT_OPT_ALL) {
+		st.pkt_ld_groups += res.stats.pkt_combined;
+		st.pkt_st_groups += res.stats.pkt_st_combined;
 	}
 	rc = nfpe_prog_load(&jt_alloc, &d->caps, d->maps, res.image,
 			    res.image_len, &prog, &verr);
@@ -546,6 +551,9 @@ static void print_stats(void)
 	       (unsigned long long)st.dpdk_jit_jset);
 	printf("# DPDK JIT crashed (in a child process): %llu\n",
 	       (unsigned long long)st.dpdk_jit_crash);
+	printf("# packet combiners (all optimisations): %llu load groups, %llu store/copy groups merged\n",
+	       (unsigned long long)st.pkt_ld_groups,
+	       (unsigned long long)st.pkt_st_groups);
 	printf("# programs dividing by zero at run time: %llu; where DPDK's interpreter to_le differs: %llu; failures %llu\n",
 	       (unsigned long long)st.div0,
 	       (unsigned long long)st.tole_diff,
