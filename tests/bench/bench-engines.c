@@ -22,12 +22,13 @@
  * same for all engines; they are counted by the differential suite's
  * reference interpreter (diff-ref.c) running the adapted program.
  *
- *   bench-engines [--progs DIR] [--secs S] [--reps R] [--out FILE]
- *   bench-engines --progs DIR --profile LABEL [--iters N]
+ *   bench-engines [--progs DIR] [--secs S] [--reps R] [--out FILE] [--wall]
+ *   bench-engines --progs DIR --profile LABEL [--iters N] [--dpdk-int]
  *   (objects are looked up in DIR, then in $NFPE_JIT_PROGS)
  *
- * --profile runs only nfp-ebpf on the programs whose label contains
- * LABEL, N packets (default 100000) with no timing, for callgrind/perf:
+ * --profile runs only nfp-ebpf (or, with --dpdk-int, only DPDK's
+ * interpreter) on the programs whose label contains LABEL, N packets
+ * (default 100000) with no timing, for callgrind/perf:
  * (Ir of a run with N packets - Ir with 0) / N = host instructions/packet.
  */
 #include <stddef.h>
@@ -182,11 +183,17 @@ struct prog_res {
 typedef uint32_t (*native_fn)(uint8_t *data, uint8_t *end,
 			      struct hmap **maps);
 
+/*
+ * Thread CPU time by default: on a shared machine wall time also counts
+ * the time other processes held the core (--wall measures that).
+ */
+static clockid_t bench_clock = CLOCK_THREAD_CPUTIME_ID;
+
 static double now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(bench_clock, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
@@ -201,6 +208,7 @@ static double secs_per_rep = 0.1;
 static int reps = 5;
 static const char *profile;	/* --profile: nfp-ebpf only, fixed count */
 static long profile_iters = 100000;
+static bool profile_dpdk;	/* --dpdk-int: profile DPDK's interpreter */
 
 /* Median over reps of ns/packet of fn(arg) (which does one packet). */
 #define MEASURE(out, body) do { \
@@ -536,7 +544,7 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		pr->model_pps = nfpe_model_pps(caps, cyc, stall, n);
 		pr->verdict[0] = rr.status == NFPE_RUN_OK ? rr.ret : 99;
 	}
-	if (profile) {
+	if (profile && !profile_dpdk) {
 		long it;
 
 		for (it = 0; it < profile_iters; it++) {
@@ -558,7 +566,7 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		struct rte_bpf_prm prm = { 0 };
 		struct rte_mbuf *mb = calloc(1, sizeof(*mb));
 		uint8_t *buf = calloc(1, HEADROOM + 2048);
-		uint64_t end, r;
+		uint64_t end, r = 0;
 		uint32_t maxv = 8, minkey = 64;
 		bool ok = in.n_subprogs <= 1;
 		struct rte_bpf *b = NULL;
@@ -659,6 +667,18 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		mb->buf_addr = buf + HEADROOM; dpdk_buf_start = buf; \
 		end = (uintptr_t)(buf + HEADROOM + FRAME_LEN); \
 		memcpy((uint8_t *)mb + MB_END_OFF, &end, 8); } while (0)
+		if (b && profile) {
+			long it;
+
+			for (it = 0; it < profile_iters; it++) {
+				DPDK_PKT;
+				r = rte_bpf_exec(b, mb);
+			}
+			printf("%s: %ld packets through dpdk-int, verdict %u\n",
+			       bp->label, profile_iters, (uint32_t)r);
+			rte_bpf_destroy(b);
+			b = NULL;
+		}
 		if (b) {
 			DPDK_PKT;
 			pr->verdict[1] = (uint32_t)rte_bpf_exec(b, mb);
@@ -684,7 +704,7 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		free(d);
 
 		/* ---- native ---- */
-		if (bp->native) {
+		if (bp->native && !profile) {
 			uint8_t *data;
 
 #define NAT_PKT do { memcpy(buf + HEADROOM, frame, FRAME_LEN); \
@@ -728,6 +748,10 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--progs") && i + 1 < argc)
 			dir = argv[++i];
+		else if (!strcmp(argv[i], "--wall"))
+			bench_clock = CLOCK_MONOTONIC;
+		else if (!strcmp(argv[i], "--dpdk-int"))
+			profile_dpdk = true;
 		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
 			profile = argv[++i];
 		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
@@ -769,8 +793,10 @@ int main(int argc, char **argv)
 		fprintf(f, "date %s", ctime(&now));
 		fprintf(f, "machine: %ld CPUs online, %s, load average before: %s\n",
 			sysconf(_SC_NPROCESSORS_ONLN), cpu, load);
-		fprintf(f, "per packet: %d-byte UDP/IPv4 frame copied into the engine's buffer + one run; median of %d runs of %.2f s\n\n",
-			FRAME_LEN, reps, secs_per_rep);
+		fprintf(f, "per packet: %d-byte UDP/IPv4 frame copied into the engine's buffer + one run; median of %d runs of %.2f s of %s\n\n",
+			FRAME_LEN, reps, secs_per_rep,
+			bench_clock == CLOCK_MONOTONIC ? "wall time" :
+			"thread CPU time");
 		fprintf(f, "%-27s %8s %8s %8s %8s | %7s %7s %7s | %6s %6s %5s %s\n",
 			"program", "nfp-ebpf", "dpdk-int", "dpdk-jit", "native",
 			"vs int", "vs jit", "vs nat", "ebpf/p", "mc/p", "mc/eb",
