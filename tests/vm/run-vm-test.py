@@ -46,6 +46,7 @@ def main():
     ap.add_argument("--kernel", default="default")
     ap.add_argument("--virtio", type=int, default=0)
     ap.add_argument("--nfp-ports", type=int, default=0)
+    ap.add_argument("--nfp-wire", action="store_true", help="cable nfp-ebpf ports 0 and 1 (images/nfpe-vm --nfp-wire)")
     ap.add_argument("--kunit", action="store_true", help="run the built-in KUnit suites (kunit.enable=1); require their results")
     ap.add_argument("--param", action="append", default=[])
     ap.add_argument("--append", default="")
@@ -92,6 +93,8 @@ def main():
         cmd += ["--virtio", str(a.virtio)]
     if a.nfp_ports:
         cmd += ["--nfp-ports", str(a.nfp_ports)]
+    if a.nfp_wire:
+        cmd += ["--nfp-wire"]
     if a.memory:
         cmd += ["--memory", a.memory]
     if a.smp:
