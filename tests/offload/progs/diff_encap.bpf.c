@@ -7,6 +7,8 @@
  *     TOS byte, XDP_TX
  *   IPv4/TCP: frames over 1000 bytes are cut to 100, others lose 4 bytes,
  *     XDP_PASS
+ *   IPv4/GRE: move the head 217 bytes up (past the headroom: must fail),
+ *     216 (must work), and back, XDP_PASS
  *   anything shorter than 20 bytes: try to cut 8 (below the Ethernet
  *     header: must fail), XDP_PASS
  * Every helper's return value goes into the ARRAY map rets (key: which
@@ -19,7 +21,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 6);
+	__uint(max_entries, 8);
 	__type(key, __u32);
 	__type(value, __s64);
 } rets SEC(".maps");
@@ -102,6 +104,15 @@ int diff_encap(struct xdp_md *ctx)
 			return XDP_ABORTED;
 		*p = 0x5a;
 		return XDP_TX;
+	}
+	if (ip->protocol == IPPROTO_GRE) {
+		/* the headroom's edge: 216 bytes (256 less the 40 reserved) */
+		put_ret(5, bpf_xdp_adjust_head(ctx, -217));
+		r = bpf_xdp_adjust_head(ctx, -216);
+		put_ret(6, r);
+		if (!r)
+			put_ret(7, bpf_xdp_adjust_head(ctx, 216));
+		return XDP_PASS;
 	}
 	if (ip->protocol == IPPROTO_TCP) {
 		r = bpf_xdp_adjust_tail(ctx, len > 1000 ? 100 - (int)len : -4);
