@@ -28,7 +28,7 @@ catches_difference() {
         { printf '%s\n' "$_out"; die 'the XDP_TX/pass difference was not reported'; }
 }
 check differential-catches-a-difference catches_difference
-for p in xdp_count diff_swap_tx diff_encap diff_firewall diff_alu diff_alu_v3 diff_tc; do
+for p in xdp_count diff_swap_tx diff_encap diff_firewall diff_alu diff_alu_v3 diff_misc diff_tc; do
     check "differential-$p" "$DIFF --dev $d0 --peer $d1 $PROGS/$p.bpf.o > /tmp/$p.log 2>&1; rc=\$?; cat /tmp/$p.log; exit \$rc"
     tail -n 1 "/tmp/$p.log"    # the summary, in the console log
 done

@@ -61,6 +61,7 @@ static uint8_t *frame(const char *what, size_t len, unsigned int type)
 		p->data[i] = (uint8_t)(npk * 31 + i * 7);
 	memcpy(p->data, mac_b, 6);
 	memcpy(p->data + 6, mac_a, 6);
+	p->data[11] = (uint8_t)(0x0a + npk % 5);	/* five senders */
 	put16(p->data + 12, type);
 	return p->data;
 }
