@@ -115,7 +115,24 @@ struct nfpe_prog {
 	struct nfpe_prog_map *map;	/* [n_maps] slot -> bound map */
 	struct nfpe_dinsn *code;	/* [n_insns] */
 	struct nfpe_prog_counters ctr;	/* single writer, untorn stores */
+	/* x86-64 translation (x86jit.c), set up by nfpe__x86jit_hook */
+	void *x86;			/* translated code or NULL */
+	void (*x86_run)(struct nfpe_prog *p, const struct nfpe_env *env,
+			struct nfpe_thread *t, struct nfpe_run_result *res);
+	void (*x86_free)(struct nfpe_prog *p);
+	uint32_t use_x86;		/* nfpe_prog_set_exec() */
+	char x86_why[96];		/* why not translated */
 };
+
+/*
+ * Set by nfpe_x86jit_enable(): called by nfpe_prog_load after the run
+ * totals, while code[].h still hold opcodes.  A pointer, so the library
+ * links without x86jit.c (the QEMU device lists its own sources).
+ */
+extern void (*nfpe__x86jit_hook)(struct nfpe_prog *p);
+/* interp.c: the packet-length engines, for the translator's helpers. */
+int64_t nfpe__eng_adj(struct nfpe_thread *t, uint32_t pktsz, uint32_t eng,
+		      int32_t delta);
 
 /*
  * interp.c: replace each dinsn.h, which holds the opcode after decoding,

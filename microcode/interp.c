@@ -866,7 +866,21 @@ void nfpe__interp_prepare(struct nfpe_prog *p)
 void nfpe_run(struct nfpe_prog *p, const struct nfpe_env *env,
 	      struct nfpe_thread *t, struct nfpe_run_result *res)
 {
+	if (p->use_x86) {
+		p->x86_run(p, env, t, res);
+		return;
+	}
 	interp(p, env, t, res);
+}
+
+int64_t nfpe__eng_adj(struct nfpe_thread *t, uint32_t pktsz, uint32_t eng,
+		      int32_t delta)
+{
+	if (eng == NFPE_ENG_ADJ_HEAD)
+		return adj_head(t, pktsz, delta);
+	if (eng == NFPE_ENG_ADJ_TAIL)
+		return adj_tail(t, pktsz, delta);
+	return adj_meta(t, pktsz, delta);
 }
 
 /* ---- threads and packets ------------------------------------------ */

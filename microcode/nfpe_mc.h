@@ -212,6 +212,24 @@ void nfpe_run(struct nfpe_prog *prog, const struct nfpe_env *env,
 	      struct nfpe_thread *t, struct nfpe_run_result *res);
 
 /*
+ * x86-64 translator (microcode/x86jit.c, docs/performance.md): with
+ * nfpe_x86jit_enable(1), programs loaded from then on are also
+ * translated to x86-64 machine code, whole or not at all (the reason is
+ * kept: nfpe_prog_x86_status).  nfpe_prog_set_exec(prog, NFPE_EXEC_X86)
+ * makes nfpe_run execute the translation, with the interpreter's exact
+ * results, faults, counts, cycles and counters; -NFPE_EOPNOTSUPP if the
+ * program was not translated (it keeps running on the interpreter).
+ * nfpe_x86jit_enable returns -NFPE_EOPNOTSUPP on hosts other than x86-64.
+ * Uses mmap/mprotect (write, then read+execute), unlike the rest of the
+ * library, and is not linked into the QEMU device.
+ */
+enum nfpe_exec { NFPE_EXEC_INTERP = 0, NFPE_EXEC_X86 = 1 };
+int nfpe_x86jit_enable(int on);
+int nfpe_prog_set_exec(struct nfpe_prog *prog, uint32_t exec);
+/* NULL when translated, else why not */
+const char *nfpe_prog_x86_status(const struct nfpe_prog *prog);
+
+/*
  * Cycle model: packets per second one program sustains on the device,
  * from its average issue and stall cycles per packet: each core runs
  * `threads` packets at once, so stalls of one thread overlap issue of

@@ -181,6 +181,8 @@ int nfpe_prog_load(const struct nfpe_alloc *a, const struct nfpe_caps *caps,
 			di->run_stall = lat + di[1].run_stall;
 		}
 	}
+	if (nfpe__x86jit_hook)
+		nfpe__x86jit_hook(p);
 	nfpe__interp_prepare(p);
 	*progp = p;
 	return 0;
@@ -199,6 +201,8 @@ void nfpe_prog_free(struct nfpe_prog *p)
 
 	if (!p)
 		return;
+	if (p->x86_free)
+		p->x86_free(p);
 	for (i = 0; i < p->n_held; i++)
 		nfpe_map_release(p->maps, p->map[i].map_id);
 	if (p->map)
@@ -206,6 +210,28 @@ void nfpe_prog_free(struct nfpe_prog *p)
 	if (p->code)
 		p->alloc.free(p->alloc.opaque, p->code);
 	p->alloc.free(p->alloc.opaque, p);
+}
+
+void (*nfpe__x86jit_hook)(struct nfpe_prog *p);
+
+int nfpe_prog_set_exec(struct nfpe_prog *p, uint32_t exec)
+{
+	if (exec == NFPE_EXEC_INTERP) {
+		p->use_x86 = 0;
+		return 0;
+	}
+	if (exec != NFPE_EXEC_X86)
+		return -NFPE_EINVAL;
+	if (!p->x86)
+		return -NFPE_EOPNOTSUPP;
+	p->use_x86 = 1;
+	return 0;
+}
+
+const char *nfpe_prog_x86_status(const struct nfpe_prog *p)
+{
+	return p->x86 ? NULL : p->x86_why[0] ? p->x86_why :
+	       "not translated (nfpe_x86jit_enable was off at load)";
 }
 
 uint32_t nfpe_prog_type(const struct nfpe_prog *p)
