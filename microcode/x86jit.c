@@ -14,7 +14,7 @@
  * middle of a run, a budget stop, EXIT and the call/ret faults leave the
  * code with a kind and a pc, and the C wrapper finishes exactly as the
  * interpreter's `out:` does.  Rare or complex operations (funnel shifts,
- * division, atomic adds, engine commands) call slow_op() in C.
+ * division, engine commands) call slow_op() in C.
  * Faults and budget stops go to stubs placed after the code.
  */
 #include "internal.h"
@@ -330,6 +330,42 @@ static void emit_mem(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 	}
 }
 
+/*
+ * Atomic add: naturally aligned only (LM: the address, MAP: the host
+ * address, as the interpreter checks); MAP with a locked add.
+ */
+static void emit_aadd(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
+		      uint32_t i)
+{
+	uint32_t n = 1u << NFPE_OP_MEM_LOG2(op), w = n == 8;
+	int map = NFPE_OP_MEM_SPACE(op) == NFPE_SPACE_MAP;
+
+	mem_addr(e, op, di, i, n);
+	if (map) {
+		/* lea rcx, [rdx+rax]; test ecx, imm32 */
+		b1(e, 0x48); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x02);
+		op_r(e, 0, 0xf7, 0, RCX);
+	} else {
+		b1(e, 0xa9);				/* test eax, imm32 */
+	}
+	b4(e, n - 1);
+	jcc_stub(e, CC_NE, S_FAULT_EAX, i, 0);
+	if (w) {
+		ld_g(e, RCX, di->c);
+		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe1); b1(e, 32);
+		ld_g(e, RSI, di->b);			/* rcx = c:b */
+		op_r(e, 1, 0x09, RSI, RCX);
+	} else {
+		ld_g(e, RCX, di->b);
+	}
+	if (map) {
+		b1(e, 0xf0);				/* lock */
+		op_mi(e, 0, (int)w, 0x01, RCX, RDX, RAX, 0, 0);
+	} else {
+		op_mi(e, 0, (int)w, 0x01, RCX, RBX, RAX, 0, T(lm));
+	}
+}
+
 /* Returns 0, or nonzero if instruction i cannot be translated. */
 static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 {
@@ -441,10 +477,12 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 	case NFPE_OP_MODU: case NFPE_OP_MODUI:
 	case NFPE_OP_DIVU64: case NFPE_OP_DIVU64I:
 	case NFPE_OP_MODU64: case NFPE_OP_MODU64I:
-	case NFPE_OP_AADD_LM32: case NFPE_OP_AADD_LM64:
-	case NFPE_OP_AADD_MAP32: case NFPE_OP_AADD_MAP64:
 	case NFPE_OP_ENG:
 		call_slow(e, i);
+		return 0;
+	case NFPE_OP_AADD_LM32: case NFPE_OP_AADD_LM64:
+	case NFPE_OP_AADD_MAP32: case NFPE_OP_AADD_MAP64:
+		emit_aadd(e, op, di, i);
 		return 0;
 	case NFPE_OP_BR:
 		enter(e, di->tgt);
@@ -609,19 +647,6 @@ static const uint8_t *space_ptr(struct xctx *c, uint32_t sp, uint32_t addr,
 	       c->mapmem + addr : NULL;
 }
 
-static uint32_t ld32(const uint8_t *p)
-{
-	uint32_t v;
-
-	__builtin_memcpy(&v, p, 4);
-	return v;
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-	__builtin_memcpy(p, &v, 4);
-}
-
 static uint32_t fault(struct xctx *c, uint32_t addr)
 {
 	c->fault_addr = addr;
@@ -691,9 +716,8 @@ static uint32_t slow_eng(struct xctx *c, const struct nfpe_dinsn *di,
 static uint32_t slow_op(struct xctx *c, uint32_t i)
 {
 	const struct nfpe_dinsn *di = &c->code[i];
-	uint32_t *r = c->t->gpr, op = c->op[i], x = r[di->a], y, k, addr;
+	uint32_t *r = c->t->gpr, op = c->op[i], x = r[di->a], y, k;
 	uint64_t x64, y64, v;
-	uint8_t *lm = c->t->lm;
 
 	if (op >= 0x100)
 		return slow_eng(c, di, op & 0xff);
@@ -729,38 +753,7 @@ static uint32_t slow_op(struct xctx *c, uint32_t i)
 	default:
 		break;
 	}
-	addr = x + di->imm;
-	switch (op) {
-	case NFPE_OP_AADD_LM32:
-		if ((uint64_t)addr + 4 > c->lmsz || (addr & 3))
-			return fault(c, addr);
-		st32(lm + addr, ld32(lm + addr) + r[di->b]);
-		return 0;
-	case NFPE_OP_AADD_LM64:
-		if ((uint64_t)addr + 8 > c->lmsz || (addr & 7))
-			return fault(c, addr);
-		v = (uint64_t)ld32(lm + addr) |
-		    (uint64_t)ld32(lm + addr + 4) << 32;
-		v += (uint64_t)r[di->b] | (uint64_t)r[di->c] << 32;
-		st32(lm + addr, (uint32_t)v);
-		st32(lm + addr + 4, (uint32_t)(v >> 32));
-		return 0;
-	case NFPE_OP_AADD_MAP32:
-		if (!space_ptr(c, NFPE_SPACE_MAP, addr, 4) ||
-		    ((uintptr_t)(c->mapmem + addr) & 3))
-			return fault(c, addr);
-		__atomic_fetch_add((uint32_t *)(void *)(c->mapmem + addr),
-				   r[di->b], __ATOMIC_RELAXED);
-		return 0;
-	default:	/* NFPE_OP_AADD_MAP64 */
-		if (!space_ptr(c, NFPE_SPACE_MAP, addr, 8) ||
-		    ((uintptr_t)(c->mapmem + addr) & 7))
-			return fault(c, addr);
-		__atomic_fetch_add((uint64_t *)(void *)(c->mapmem + addr),
-				   (uint64_t)r[di->b] |
-				   (uint64_t)r[di->c] << 32, __ATOMIC_RELAXED);
-		return 0;
-	}
+	return 0;
 }
 
 /* ---- translation -------------------------------------------------- */
