@@ -4,6 +4,9 @@
  * programs (clang -O2 objects) run per packet on the same packets by
  *
  *   nfp-ebpf   the JIT (all optimisations) + the microcode interpreter
+ *   ours(x86)  the same microcode run on its x86-64 translation
+ *              (microcode/x86jit.c), checked against the interpreter's
+ *              results, instruction and cycle counts before it is timed
  *   dpdk-int   DPDK 22.11 librte_bpf's interpreter (rte_bpf_exec)
  *   dpdk-jit   DPDK 22.11 librte_bpf's x86-64 JIT (rte_bpf_get_jit)
  *   native     the same logic written in C, compiled with the bench
@@ -23,11 +26,11 @@
  * reference interpreter (diff-ref.c) running the adapted program.
  *
  *   bench-engines [--progs DIR] [--secs S] [--reps R] [--out FILE] [--wall]
- *   bench-engines --progs DIR --profile LABEL [--iters N] [--dpdk-int]
+ *   bench-engines --progs DIR --profile LABEL [--iters N] [--dpdk-int|--x86]
  *   (objects are looked up in DIR, then in $NFPE_JIT_PROGS)
  *
  * --profile runs only nfp-ebpf (or, with --dpdk-int, only DPDK's
- * interpreter) on the programs whose label contains LABEL, N packets
+ * interpreter, with --x86 only the x86-64 translation) on the programs whose label contains LABEL, N packets
  * (default 100000) with no timing, for callgrind/perf:
  * (Ir of a run with N packets - Ir with 0) / N = host instructions/packet.
  */
@@ -171,11 +174,11 @@ static uint64_t x_adjust_head(uint64_t ctx, uint64_t delta, uint64_t a3,
 /* ---- one program on every engine ------------------------------------- */
 struct prog_res {
 	const char *name;
-	double ns[4];		/* nfp-ebpf, dpdk-int, dpdk-jit, native */
-	bool have[4];
+	double ns[5];		/* nfp-ebpf, dpdk-int, dpdk-jit, native, x86 */
+	bool have[5];
 	double mc_per_pkt, bpf_per_pkt, cyc_per_pkt, stall_per_pkt;
 	uint64_t model_pps;
-	uint32_t verdict[4];
+	uint32_t verdict[5];
 	uint32_t n_bpf, n_mc;
 	char note[96];
 };
@@ -209,6 +212,7 @@ static int reps = 5;
 static const char *profile;	/* --profile: nfp-ebpf only, fixed count */
 static long profile_iters = 100000;
 static bool profile_dpdk;	/* --dpdk-int: profile DPDK's interpreter */
+static bool profile_x86;	/* --x86: profile the x86-64 translation */
 
 /* Median over reps of ns/packet of fn(arg) (which does one packet). */
 #define MEASURE(out, body) do { \
@@ -544,6 +548,27 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		pr->model_pps = nfpe_model_pps(caps, cyc, stall, n);
 		pr->verdict[0] = rr.status == NFPE_RUN_OK ? rr.ret : 99;
 	}
+	if (profile && !profile_dpdk && profile_x86) {
+		struct nfpe_prog *px = NULL;
+		long it;
+
+		nfpe_x86jit_enable(1);
+		rc = nfpe_prog_load(al, caps, dm, jr.image, jr.image_len, &px,
+				    &verr);
+		nfpe_x86jit_enable(0);
+		if (rc || nfpe_prog_set_exec(px, NFPE_EXEC_X86)) {
+			printf("%s: not translated\n", bp->label);
+		} else {
+			for (it = 0; it < profile_iters; it++) {
+				nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0);
+				nfpe_run(px, &env, t, &rr);
+			}
+			printf("%s: %ld packets on x86, verdict %u\n",
+			       bp->label, profile_iters, rr.ret);
+		}
+		nfpe_prog_free(px);
+		goto done;
+	}
 	if (profile && !profile_dpdk) {
 		long it;
 
@@ -558,6 +583,49 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 	MEASURE(pr->ns[0], (nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0),
 			    nfpe_run(prog, &env, t, &rr)));
 	pr->have[0] = true;
+
+	/* ---- the same microcode on its x86-64 translation ---- */
+	{
+		struct nfpe_prog *px = NULL;
+		struct nfpe_run_result rx;
+		const char *why = "load failed";
+		bool same = true;
+
+		nfpe_x86jit_enable(1);
+		rc = nfpe_prog_load(al, caps, dm, jr.image, jr.image_len, &px,
+				    &verr);
+		nfpe_x86jit_enable(0);
+		if (!rc)
+			why = nfpe_prog_x86_status(px);
+		if (!rc && nfpe_prog_set_exec(px, NFPE_EXEC_X86) == 0) {
+			/* alternate packets: identical results and counts */
+			for (i = 0; i < 200; i++) {
+				nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0);
+				nfpe_run(prog, &env, t, &rr);
+				nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0);
+				nfpe_run(px, &env, t, &rx);
+				same &= rr.status == rx.status &&
+					rr.ret == rx.ret &&
+					rr.insns == rx.insns &&
+					rr.cycles == rx.cycles;
+			}
+			pr->verdict[4] = rx.status == NFPE_RUN_OK ? rx.ret : 99;
+			if (same) {
+				MEASURE(pr->ns[4],
+					(nfpe_pkt_setup(t, caps, frame,
+							FRAME_LEN, 0),
+					 nfpe_run(px, &env, t, &rx)));
+				pr->have[4] = true;
+			} else {
+				snprintf(pr->note, sizeof(pr->note),
+					 "x86: MISMATCH with the interpreter");
+			}
+		} else {
+			snprintf(pr->note, sizeof(pr->note), "x86 n/a: %.60s",
+				 why ? why : "?");
+		}
+		nfpe_prog_free(px);
+	}
 
 	/* ---- DPDK adapter ---- */
 	{
@@ -734,8 +802,8 @@ int main(int argc, char **argv)
 	struct nfpe_caps caps;
 	char cpu[128] = "?", load[64] = "?", line[256];
 	FILE *f, *o;
-	double lg[3] = { 0 };
-	int nlg[3] = { 0 }, i;
+	double lg[3] = { 0 }, xg[4] = { 0 };
+	int nlg[3] = { 0 }, nxg[4] = { 0 }, i;
 	uint32_t np = sizeof(progs) / sizeof(progs[0]);
 	time_t now = time(NULL);
 
@@ -752,6 +820,8 @@ int main(int argc, char **argv)
 			bench_clock = CLOCK_MONOTONIC;
 		else if (!strcmp(argv[i], "--dpdk-int"))
 			profile_dpdk = true;
+		else if (!strcmp(argv[i], "--x86"))
+			profile_x86 = true;
 		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
 			profile = argv[++i];
 		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
@@ -797,18 +867,19 @@ int main(int argc, char **argv)
 			FRAME_LEN, reps, secs_per_rep,
 			bench_clock == CLOCK_MONOTONIC ? "wall time" :
 			"thread CPU time");
-		fprintf(f, "%-27s %8s %8s %8s %8s | %7s %7s %7s | %6s %6s %5s %s\n",
-			"program", "nfp-ebpf", "dpdk-int", "dpdk-jit", "native",
-			"vs int", "vs jit", "vs nat", "ebpf/p", "mc/p", "mc/eb",
-			"verdicts n/i/j/c");
-		fprintf(f, "%-27s %8s %8s %8s %8s | %7s %7s %7s |\n", "",
-			"ns/pkt", "ns/pkt", "ns/pkt", "ns/pkt", "(x)", "(x)", "(x)");
+		fprintf(f, "%-27s %8s %9s %8s %8s %8s | %7s %7s %7s | %6s %6s %5s %s\n",
+			"program", "nfp-ebpf", "ours(x86)", "dpdk-int",
+			"dpdk-jit", "native", "vs int", "vs jit", "vs nat",
+			"ebpf/p", "mc/p", "mc/eb", "verdicts n/i/j/c/x");
+		fprintf(f, "%-27s %8s %9s %8s %8s %8s | %7s %7s %7s |\n", "",
+			"ns/pkt", "ns/pkt", "ns/pkt", "ns/pkt", "ns/pkt", "(x)",
+			"(x)", "(x)");
 		for (i = 0; i < (int)np; i++) {
 			struct prog_res *p = &res[i];
-			char c[4][16], rt[3][16], eb[16], ratio[16];
+			char c[5][16], rt[3][16], eb[16], ratio[16];
 			int e;
 
-			for (e = 0; e < 4; e++)
+			for (e = 0; e < 5; e++)
 				snprintf(c[e], sizeof(c[e]), p->have[e] ? "%.1f" : "n/a",
 					 p->ns[e]);
 			for (e = 0; e < 3; e++) {
@@ -822,22 +893,37 @@ int main(int argc, char **argv)
 				 p->bpf_per_pkt);
 			snprintf(ratio, sizeof(ratio), p->bpf_per_pkt ? "%.2f" : "n/a",
 				 p->mc_per_pkt / (p->bpf_per_pkt ? p->bpf_per_pkt : 1));
-			fprintf(f, "%-27s %8s %8s %8s %8s | %7s %7s %7s | %6s %6.0f %5s %u/%u/%u/%u %s\n",
-				p->name, c[0], c[1], c[2], c[3], rt[0], rt[1],
-				rt[2], eb, p->mc_per_pkt, ratio, p->verdict[0],
-				p->verdict[1], p->verdict[2], p->verdict[3],
-				p->note);
-			if (f == stdout)
+			fprintf(f, "%-27s %8s %9s %8s %8s %8s | %7s %7s %7s | %6s %6.0f %5s %u/%u/%u/%u/%u %s\n",
+				p->name, c[0], c[4], c[1], c[2], c[3], rt[0],
+				rt[1], rt[2], eb, p->mc_per_pkt, ratio,
+				p->verdict[0], p->verdict[1], p->verdict[2],
+				p->verdict[3], p->verdict[4], p->note);
+			if (f == stdout) {
 				for (e = 0; e < 3; e++)
 					if (p->have[0] && p->have[e + 1]) {
 						lg[e] += __builtin_log(p->ns[e + 1] / p->ns[0]);
 						nlg[e]++;
 					}
+				for (e = 0; e < 3; e++)
+					if (p->have[4] && p->have[e + 1]) {
+						xg[e] += __builtin_log(p->ns[e + 1] / p->ns[4]);
+						nxg[e]++;
+					}
+				if (p->have[4]) {
+					xg[3] += __builtin_log(p->ns[0] / p->ns[4]);
+					nxg[3]++;
+				}
+			}
 		}
 		fprintf(f, "geometric mean of ratios (other engine's ns / nfp-ebpf ns; >1: nfp-ebpf faster): vs dpdk-int %.2f (%d progs), vs dpdk-jit %.2f (%d), vs native %.2f (%d)\n\n",
 			nlg[0] ? __builtin_exp(lg[0] / nlg[0]) : 0, nlg[0],
 			nlg[1] ? __builtin_exp(lg[1] / nlg[1]) : 0, nlg[1],
 			nlg[2] ? __builtin_exp(lg[2] / nlg[2]) : 0, nlg[2]);
+		fprintf(f, "geometric mean, ours(x86) (other engine's ns / x86 ns): vs dpdk-int %.2f (%d progs), vs dpdk-jit %.2f (%d), vs native %.2f (%d), vs our interpreter %.2f (%d)\n\n",
+			nxg[0] ? __builtin_exp(xg[0] / nxg[0]) : 0, nxg[0],
+			nxg[1] ? __builtin_exp(xg[1] / nxg[1]) : 0, nxg[1],
+			nxg[2] ? __builtin_exp(xg[2] / nxg[2]) : 0, nxg[2],
+			nxg[3] ? __builtin_exp(xg[3] / nxg[3]) : 0, nxg[3]);
 		fprintf(f, "cycle model: %u cores x %u threads at %u MHz\n",
 			caps.cores, caps.threads, caps.clock_mhz);
 		fprintf(f, "%-27s %6s %6s %9s %8s %12s\n", "program", "eBPF", "mc",
