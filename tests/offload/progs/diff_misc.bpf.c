@@ -40,8 +40,8 @@ struct {
  * Only the low 32 bits of a map helper's result are compared: Linux 6.1's
  * map ops return int, and with the BPF JIT the verifier calls them
  * directly, so the high half of r0 is whatever the x86 code left (zero in
- * practice: 0x00000000fffffffe for -ENOENT).  Linux 6.4 made them return
- * long (sign-extended), which is what the device does.
+ * practice: 0x00000000fffffffe for -ENOENT).  Newer kernels return long
+ * (the 6.18 host kernel gives 0xfffffffffffffffe), as the device does.
  */
 static __always_inline void code(__u32 k, long r)
 {
