@@ -134,17 +134,22 @@ static int nfpe_change_mtu(struct net_device *netdev, int new_mtu)
  * (a random MAC, secondary unicast addresses, promiscuous mode) needs
  * PROMISC.
  */
-void nfpe_port_write_rx_mode(struct nfpe_port *port)
+u32 nfpe_port_rx_ctrl(struct nfpe_port *port)
 {
 	struct net_device *netdev = port->netdev;
 	u32 ctrl = NFPE_PORT_CTRL_ENABLE | NFPE_PORT_CTRL_RX_META;
 
-	if (!READ_ONCE(port->dp_up))
-		return;
 	if (port->random_mac || (netdev->flags & IFF_PROMISC) ||
 	    !netdev_uc_empty(netdev))
 		ctrl |= NFPE_PORT_CTRL_PROMISC;
-	nfpe_port_wr(port, NFPE_PORT_CTRL, ctrl);
+	return ctrl;
+}
+
+void nfpe_port_write_rx_mode(struct nfpe_port *port)
+{
+	if (!READ_ONCE(port->dp_up))
+		return;
+	nfpe_port_wr(port, NFPE_PORT_CTRL, nfpe_port_rx_ctrl(port));
 }
 
 static void nfpe_set_rx_mode(struct net_device *netdev)

@@ -285,6 +285,7 @@ void nfpe_port_unregister(struct nfpe_port *port);
 int nfpe_dp_start(struct nfpe_port *port);
 void nfpe_dp_stop(struct nfpe_port *port);
 void nfpe_port_link_update(struct nfpe_port *port);
+u32 nfpe_port_rx_ctrl(struct nfpe_port *port);
 void nfpe_port_write_rx_mode(struct nfpe_port *port);
 
 /* rings.c */

@@ -730,7 +730,11 @@ static void nfpe_queue_hw_write(struct nfpe_r_vec *r_vec, bool on)
  */
 void nfpe_rings_hw_enable(struct nfpe_port *port)
 {
-	u32 ctrl = NFPE_PORT_CTRL_ENABLE | NFPE_PORT_CTRL_RX_META;
+	/* the receive mode from the start: frames that waited while the port
+	 * was down arrive as soon as RX_TAIL is written, before
+	 * nfpe_port_write_rx_mode() could set PROMISC
+	 */
+	u32 ctrl = nfpe_port_rx_ctrl(port);
 	u32 q;
 
 	for (q = 0; q < port->num_queues; q++) {
