@@ -4,13 +4,17 @@
  *
  *   nfp-ebpf jit prog.o [--section S | --prog NAME] [-o out.img]
  *                [--no-opt=LIST] [--stats] [--quiet] [--type xdp|tc]
+ *                [--used-maps]
  *
  * For each selected program: "offloads" or the refusal reason (exit 1
  * if any program is refused), the microcode disassembly, and with
  * --stats the instruction counts.  LIST is a comma-separated subset of
  * zext,const,dce,pktld,peep,pktst or "all".  --type types the programs whose
  * section name gives no type (old-style names such as SEC("xdp_fwd"),
- * which the loader, e.g. `ip link ... xdp obj`, types itself).
+ * which the loader, e.g. `ip link ... xdp obj`, types itself).  By
+ * default a map of the object the device cannot hold refuses every
+ * program (the loaders create all maps on the device first, as the
+ * kernel answer shows); --used-maps checks only the program's own maps.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,7 +74,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: nfp-ebpf jit OBJ.o [--section S | --prog NAME] [-o OUT.img]\n"
 		"                    [--no-opt=zext,const,dce,pktld,peep|all] [--stats] [--quiet]\n"
-		"                    [--type xdp|tc]\n");
+		"                    [--no-opt=...,pktst] [--type xdp|tc] [--used-maps]\n");
 }
 
 static void print_stats(const struct nfpe_jit_input *in,
@@ -183,7 +187,7 @@ int nfpe_cli_jit(int argc, char **argv)
 {
 	const char *path = NULL, *section = NULL, *name = NULL, *out = NULL;
 	uint32_t opts = NFPE_JIT_OPT_ALL, type = 0;
-	bool stats = false, quiet = false;
+	bool stats = false, quiet = false, used_maps = false;
 	struct nfpe_jit_obj *obj;
 	char err[256];
 	int i, rc = 0, n;
@@ -210,6 +214,8 @@ int nfpe_cli_jit(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(a, "--used-maps")) {
+			used_maps = true;
 		} else if (!strcmp(a, "--stats")) {
 			stats = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -232,6 +238,7 @@ int nfpe_cli_jit(int argc, char **argv)
 		fprintf(stderr, "nfp-ebpf jit: %s\n", err);
 		return 2;
 	}
+	nfpe_jit_obj_set_used_maps(obj, used_maps);
 	n = nfpe_jit_obj_prog_count(obj);
 	for (i = 0; type && i < n; i++)
 		nfpe_jit_obj_set_type(obj, i, type);	/* -EEXIST: typed */

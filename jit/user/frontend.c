@@ -49,6 +49,7 @@ struct obj_prog {
 	char name[64];
 	char section[64];
 	enum bpf_prog_type type;
+	uint32_t flags;		/* BPF_F_* the loader passes */
 };
 
 struct nfpe_jit_obj {
@@ -62,6 +63,7 @@ struct nfpe_jit_obj {
 	size_t nsym;
 	struct obj_prog *progs;
 	int nprogs;
+	bool used_maps_only;
 };
 
 static int errf(char *err, size_t len, int rc, const char *fmt, ...)
@@ -151,6 +153,10 @@ int nfpe_jit_obj_open(const char *path, struct nfpe_jit_obj **objp,
 		snprintf(p->section, sizeof(p->section), "%s",
 			 bpf_program__section_name(prog));
 		p->type = bpf_program__type(prog);
+		/* libbpf adds the flag at load time, from the section */
+		p->flags = bpf_program__flags(prog);
+		if (!strncmp(p->section, "xdp.frags", 9))
+			p->flags |= BPF_F_XDP_HAS_FRAGS;
 	}
 	*objp = o;
 	return 0;
@@ -443,10 +449,16 @@ int nfpe_jit_obj_set_type(struct nfpe_jit_obj *o, int i, uint32_t type)
 	return 0;
 }
 
+void nfpe_jit_obj_set_used_maps(struct nfpe_jit_obj *o, bool used_only)
+{
+	o->used_maps_only = used_only;
+}
+
 int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 			 struct nfpe_jit_input *in, char *err, size_t errlen)
 {
 	struct obj_prog *p = &o->progs[i];
+	struct bpf_map *m;
 	struct link *l;
 	struct func main_f;
 	int k, rc;
@@ -463,6 +475,29 @@ int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 			    "program type %s cannot be offloaded (XDP and cls_bpf only)",
 			    libbpf_bpf_prog_type_str(p->type) ?
 			    libbpf_bpf_prog_type_str(p->type) : "unknown");
+	/*
+	 * The loaders (ip, tc, bpftool) create every map of the object on
+	 * the device before the verifier sees a program, so one map the
+	 * device cannot hold refuses every program of the object.
+	 */
+	bpf_object__for_each_map(m, o->bpf) {
+		uint32_t t = bpf_map__type(m);
+
+		if (o->used_maps_only)
+			break;
+		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_HASH ||
+		    t == BPF_MAP_TYPE_PERF_EVENT_ARRAY)	/* stays on the host */
+			continue;
+		return errf(err, errlen, -EOPNOTSUPP,
+			    "map '%s': map type %s cannot be offloaded (the loader creates every map of the object on the device)",
+			    bpf_map__name(m), nfpe_jit_map_type_name(t));
+	}
+	/* the kernel refuses any program flag for a device (offload.c) */
+	if (p->flags)
+		return errf(err, errlen, -EOPNOTSUPP,
+			    "program flags 0x%x%s cannot be offloaded",
+			    p->flags, p->flags == BPF_F_XDP_HAS_FRAGS ?
+			    " (BPF_F_XDP_HAS_FRAGS: section xdp.frags)" : "");
 	in->maps = calloc(NFPE_IMAGE_MAX_MAPS, sizeof(*in->maps));
 	in->map_names = calloc(NFPE_IMAGE_MAX_MAPS, sizeof(*in->map_names));
 	l = calloc(1, sizeof(*l));
@@ -489,6 +524,24 @@ int nfpe_jit_obj_prepare(struct nfpe_jit_obj *o, int i,
 	if (!in->facts) {
 		rc = errf(err, errlen, -ENOMEM, "out of memory");
 		goto out;
+	}
+	/*
+	 * The kernel resolves map references before it verifies anything:
+	 * a global data reference (map value) refuses the program first.
+	 */
+	for (k = 0; k + 1 < (int)in->n_insns; k++) {
+		const struct nfpe_bpf_insn *b = &in->insns[k];
+
+		if (b->code == (NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW) &&
+		    (b->src_reg == NFPE_BPF_PSEUDO_MAP_VALUE ||
+		     b->src_reg == NFPE_BPF_PSEUDO_MAP_IDX_VALUE)) {
+			rc = errf(err, errlen, -EOPNOTSUPP,
+				  "insn %d: direct map value access (global data) cannot be offloaded",
+				  k);
+			goto out;
+		}
+		if (b->code == (NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW))
+			k++;
 	}
 	rc = nfpe_jit_analyze(in->insns, in->n_insns, in->prog_type, in->maps,
 			      in->n_maps, in->facts, in->stack_depth,

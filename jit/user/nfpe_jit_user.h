@@ -55,6 +55,15 @@ int nfpe_jit_obj_find(const struct nfpe_jit_obj *obj, const char *section,
 int nfpe_jit_obj_set_type(struct nfpe_jit_obj *obj, int i, uint32_t type);
 
 /*
+ * The loaders (ip, tc, bpftool) create every map of the object on the
+ * device before the verifier sees a program, so by default
+ * nfpe_jit_obj_prepare() refuses any program of an object with a map the
+ * device cannot hold, naming the map, as the kernel does.  used_only:
+ * check only the maps the program uses (what the program itself needs).
+ */
+void nfpe_jit_obj_set_used_maps(struct nfpe_jit_obj *obj, bool used_only);
+
+/*
  * Link program i and compute its facts.  Returns 0, or a negative errno
  * with err set (the message names the instruction, as the core's do).
  */

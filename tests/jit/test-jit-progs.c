@@ -8,6 +8,7 @@
  * counts with and without optimisations are printed for docs/jit.md.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include "jit-test-util.h"
 
@@ -26,6 +27,8 @@ static char *obj_path(const char *name)
 	return g_strdup_printf("%s/%s.bpf.o", dir ? dir : ".", name);
 }
 
+static bool used_maps_only;
+
 static int prepare(const char *obj, const char *prog, struct loaded *l,
 		   char *err, size_t len)
 {
@@ -39,6 +42,7 @@ static int prepare(const char *obj, const char *prog, struct loaded *l,
 		return rc;
 	idx = nfpe_jit_obj_find(l->obj, NULL, prog);
 	g_assert_cmpint(idx, >=, 0);
+	nfpe_jit_obj_set_used_maps(l->obj, used_maps_only);
 	return nfpe_jit_obj_prepare(l->obj, idx, &l->in, err, len);
 }
 
@@ -375,8 +379,27 @@ static void test_refused(void)
 		{ "bad_percpu",
 		  "insn 4: map type PERCPU_ARRAY cannot be offloaded" },
 	};
+	static const struct {
+		const char *obj, *msg;
+	} obj_cases[] = {
+		{ "bad_tailcall",
+		  "map 'jmp_table': map type PROG_ARRAY cannot be offloaded (the loader creates every map of the object on the device)" },
+		{ "bad_percpu",
+		  "map 'pcpu': map type PERCPU_ARRAY cannot be offloaded (the loader creates every map of the object on the device)" },
+	};
 	size_t k;
 
+	/* by default as the loaders: every map of the object on the device */
+	for (k = 0; k < G_N_ELEMENTS(obj_cases); k++) {
+		struct loaded l;
+		char err[256];
+
+		g_assert_cmpint(prepare(obj_cases[k].obj, obj_cases[k].obj, &l,
+					err, sizeof(err)), ==, -EOPNOTSUPP);
+		g_assert_cmpstr(err, ==, obj_cases[k].msg);
+		nfpe_jit_obj_close(l.obj);
+	}
+	/* the program's own maps only: the core's reasons */
 	for (k = 0; k < G_N_ELEMENTS(cases); k++) {
 		struct loaded l;
 		struct nfpe_jit_result res;
@@ -384,8 +407,10 @@ static void test_refused(void)
 		struct nfpe_jit_caps caps;
 		struct nfpe_jit_prog jp;
 
+		used_maps_only = true;
 		g_assert_cmpint(prepare(cases[k].obj, cases[k].obj, &l, err,
 					sizeof(err)), ==, 0);
+		used_maps_only = false;
 		nfpe_jit_caps_default(&caps);
 		jp = (struct nfpe_jit_prog){
 			.insns = l.in.insns, .n_insns = l.in.n_insns,

@@ -13,7 +13,9 @@ must get a verdict, no fault, no length change unless stated;
 (FRAMES names them), `FRAME.len=-4` a length change, `FRAME.out=NAME`
 the output frame (RESULTS); other frames that continue must come out
 unchanged.  `type=xdp|tc`
-before the expectation passes `--type` (programs in old-style sections).
+before the expectation passes `--type` (programs in old-style sections),
+`used-maps` passes `--used-maps` (only the program's own maps are
+checked, not every map of the object as the loaders create them).
 """
 import os
 import struct
@@ -104,11 +106,14 @@ def parse_expect(path):
             if not line:
                 continue
             obj, prog, rest = line.split(None, 2)
-            ptype = None
-            if rest.startswith('type='):
-                ptype, rest = rest.split(None, 1)
-                ptype = ptype[len('type='):]
-            out.append((n, obj, prog, ptype, rest.strip()))
+            ptype, used = None, False
+            while rest.startswith('type=') or rest.startswith('used-maps'):
+                tok, rest = rest.split(None, 1)
+                if tok == 'used-maps':
+                    used = True
+                else:
+                    ptype = tok[len('type='):]
+            out.append((n, obj, prog, ptype, used, rest.strip()))
     return out
 
 
@@ -124,14 +129,17 @@ def main():
     write_pcap(pcap)
     print('1..%d' % len(entries))
     failed = 0
-    for i, (line, obj, prog, ptype, exp) in enumerate(entries, 1):
-        name = '%s %s%s: %s' % (obj, prog,
-                                ' (--type %s)' % ptype if ptype else '', exp)
+    for i, (line, obj, prog, ptype, used, exp) in enumerate(entries, 1):
+        name = '%s %s%s%s: %s' % (obj, prog,
+                                  ' (--type %s)' % ptype if ptype else '',
+                                  ' (--used-maps)' if used else '', exp)
         img = os.path.join(bdir, '%s.%s.img' % (obj, prog))
         cmd = [NFP_EBPF, 'jit', os.path.join(bdir, obj), '--prog', prog,
                '--quiet', '-o', img]
         if ptype:
             cmd += ['--type', ptype]
+        if used:
+            cmd += ['--used-maps']
         r = subprocess.run(cmd, capture_output=True, text=True)
         out = r.stdout + r.stderr
         why = None
