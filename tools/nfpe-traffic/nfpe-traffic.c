@@ -6,6 +6,7 @@
  * 127.0.0.1: one Ethernet frame per UDP datagram.  QEMU listens on one UDP
  * port (--to) and sends what the guest transmits to another (--bind).
  */
+#define _GNU_SOURCE /* sendmmsg */
 #include "pcap.h"
 
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,8 @@ struct opts {
     bool unordered;
     double timeout;
     double duration;
+    double send_for;
+    long batch;
     int verbose;
     bool quiet;
 };
@@ -71,6 +75,10 @@ static void usage(FILE *f)
 "  --rate PPS                send rate (default 0: as fast as possible)\n"
 "  --window N                at most N frames sent but not yet received back\n"
 "                            (default 0: no limit; useful with --expect-echo)\n"
+"  --send-for SEC            send the frames over and over (in turn) for SEC\n"
+"                            seconds, or until SIGTERM/SIGINT (benchmarks)\n"
+"  --batch N                 hand up to N frames to the kernel per system call\n"
+"                            (sendmmsg; default 1)\n"
 "Receiving and checking:\n"
 "  --pcap-out FILE           write received frames to this pcap\n"
 "  --expect-echo             expect every sent frame back, byte-exact\n"
@@ -82,6 +90,15 @@ static void usage(FILE *f)
 "  -v, --verbose  -q, --quiet  -h, --help\n"
 "Exit status: 0 expectations met, 1 not met, 2 usage or system error.\n",
         MIN_FRAME);
+}
+
+/* SIGTERM/SIGINT end a --send-for run early, with the summary printed */
+static volatile sig_atomic_t stop_sending;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_sending = 1;
 }
 
 static double now_s(void)
@@ -209,6 +226,33 @@ static void gen_frame(const struct opts *o, uint32_t seq, uint8_t *f)
     }
 }
 
+/*
+ * Sends up to @n frames of @tx starting at index @first (wrapping around
+ * the list): one sendto, or one sendmmsg for more.  Returns the number
+ * sent, or -1 with errno.
+ */
+static int send_frames(int fd, const struct sockaddr_in *to, const struct frame_list *tx, long first, long n)
+{
+    static struct mmsghdr msg[1024];
+    static struct iovec iov[1024];
+
+    if (n == 1) {
+        const struct frame *f = &tx->v[(size_t)first % tx->n];
+        return sendto(fd, f->data, f->len, 0, (const struct sockaddr *)to, sizeof(*to)) < 0 ? -1 : 1;
+    }
+    for (long i = 0; i < n; i++) {
+        const struct frame *f = &tx->v[(size_t)(first + i) % tx->n];
+        iov[i].iov_base = f->data;
+        iov[i].iov_len = f->len;
+        memset(&msg[i], 0, sizeof(msg[i]));
+        msg[i].msg_hdr.msg_name = (void *)to;
+        msg[i].msg_hdr.msg_namelen = sizeof(*to);
+        msg[i].msg_hdr.msg_iov = &iov[i];
+        msg[i].msg_hdr.msg_iovlen = 1;
+    }
+    return sendmmsg(fd, msg, (unsigned)n, 0);
+}
+
 static uint64_t fnv1a(const uint8_t *p, uint32_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -297,7 +341,7 @@ static void hexdump(const uint8_t *p, uint32_t n)
 enum {
     OPT_TO = 256, OPT_BIND, OPT_COUNT, OPT_SIZE, OPT_DMAC, OPT_SMAC, OPT_SIP, OPT_DIP, OPT_SPORT,
     OPT_DPORT, OPT_PCAP_IN, OPT_REPEAT, OPT_RATE, OPT_WINDOW, OPT_PCAP_OUT, OPT_ECHO, OPT_EXP_PCAP,
-    OPT_EXP_COUNT, OPT_UNORDERED, OPT_TIMEOUT, OPT_DURATION,
+    OPT_EXP_COUNT, OPT_UNORDERED, OPT_TIMEOUT, OPT_DURATION, OPT_SEND_FOR, OPT_BATCH,
 };
 
 static const struct option longopts[] = {
@@ -322,6 +366,8 @@ static const struct option longopts[] = {
     { "unordered", no_argument, NULL, OPT_UNORDERED },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
     { "duration", required_argument, NULL, OPT_DURATION },
+    { "send-for", required_argument, NULL, OPT_SEND_FOR },
+    { "batch", required_argument, NULL, OPT_BATCH },
     { "verbose", no_argument, NULL, 'v' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -359,6 +405,7 @@ int main(int argc, char **argv)
     struct opts o = {
         .count = -1, .size = 64, .dst_mac = { 0x52, 0x54, 0, 0, 1, 0 }, .src_mac = { 2, 0, 0, 0, 0, 1 },
         .sport = 4000, .dport = 5000, .repeat = 1, .expect_count = -1, .timeout = 5.0,
+        .batch = 1,
     };
     struct frame_list tx = { 0 }, exp = { 0 };
     bool *matched = NULL;
@@ -418,6 +465,8 @@ int main(int argc, char **argv)
         case OPT_UNORDERED: o.unordered = true; break;
         case OPT_TIMEOUT: o.timeout = dbl_arg("--timeout", optarg); break;
         case OPT_DURATION: o.duration = dbl_arg("--duration", optarg); break;
+        case OPT_SEND_FOR: o.send_for = dbl_arg("--send-for", optarg); break;
+        case OPT_BATCH: o.batch = num_arg("--batch", optarg, 1, 1024); break;
         case 'v': o.verbose++; break;
         case 'q': o.quiet = true; break;
         case 'h': usage(stdout); return 0;
@@ -426,6 +475,11 @@ int main(int argc, char **argv)
     }
     if (optind != argc) {
         usage(stderr);
+        return 2;
+    }
+    if (o.send_for > 0 && (o.expect_echo || o.expect_pcap || o.window)) {
+        fprintf(stderr, "nfpe-traffic: --send-for sends frames more than once: "
+                "no --expect-echo, --expect-pcap or --window\n");
         return 2;
     }
     if (o.expect_echo + (o.expect_pcap != NULL) > 1) {
@@ -463,6 +517,10 @@ int main(int argc, char **argv)
             frame_list_push(&tx, f, o.size);
         }
         free(f);
+    }
+    if (o.send_for > 0 && !tx.n) {
+        fprintf(stderr, "nfpe-traffic: --send-for needs frames to send\n");
+        return 2;
     }
     if (tx.n && !o.have_to) {
         fprintf(stderr, "nfpe-traffic: --to PORT is needed to send\n");
@@ -522,13 +580,23 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (o.send_for > 0) {
+        struct sigaction sa = { .sa_handler = on_stop };
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+    }
     total = (long)tx.n;
     t_start = t_last_tx = now_s();
     deadline = total ? 0 : t_start + (o.duration > 0 ? o.duration : o.timeout);
     for (;;) {
         double t = now_s();
-        bool may_send = sent < total;
+        bool sending = o.send_for > 0 ? !stop_sending && t < t_start + o.send_for : sent < total;
+        bool may_send = sending;
         int wait_ms;
+
+        if (o.send_for > 0 && !sending && deadline == 0) {
+            deadline = t + o.timeout;
+        }
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
         if (may_send && o.window && sent - received >= o.window) {
@@ -545,8 +613,17 @@ int main(int argc, char **argv)
             may_send = false;
         }
         if (may_send) {
-            const struct frame *f = &tx.v[sent];
-            if (sendto(fd, f->data, f->len, 0, (struct sockaddr *)&o.to, sizeof(o.to)) < 0) {
+            long n = o.batch;
+            int r;
+
+            if (o.rate > 0 && (long)((t - t_start) * o.rate) + 1 - sent < n) {
+                n = (long)((t - t_start) * o.rate) + 1 - sent;
+            }
+            if (o.send_for <= 0 && total - sent < n) {
+                n = total - sent;
+            }
+            r = send_frames(fd, &o.to, &tx, sent, n);
+            if (r < 0) {
                 if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
                     continue;
                 }
@@ -557,16 +634,16 @@ int main(int argc, char **argv)
                 /* ICMP port unreachable from an earlier datagram: resend */
                 continue;
             }
-            sent++;
+            sent += r;
             t_last_tx = now_s();
-            if (sent == total) {
+            if (o.send_for <= 0 && sent == total) {
                 deadline = t_last_tx + o.timeout;
             }
         }
         /* receive everything that is there */
         if (may_send) {
             wait_ms = 0;
-        } else if (sent < total) {
+        } else if (sending) {
             wait_ms = 1;
         } else {
             double left = deadline - now_s();
@@ -585,7 +662,7 @@ int main(int argc, char **argv)
             wait_ms = (int)(left * 1000) + 1;
         }
         if (!o.have_bind) {
-            if (sent == total) {
+            if (!sending) {
                 break;
             }
             continue;
@@ -633,7 +710,7 @@ int main(int argc, char **argv)
     }
 
     {
-        double tx_time = t_last_tx - t_start, rx_time = t_last_rx - t_start;
+        double tx_time = t_last_tx - t_start, rx_time = received ? t_last_rx - t_start : 0;
         double tx_pps = tx_time > 0 ? sent / tx_time : 0;
         double rx_pps = received > 1 && rx_time > 0 ? received / rx_time : 0;
 
