@@ -14,8 +14,9 @@
 # Frames sent while the link is down wait in QEMU's host socket (the device
 # takes no frame on a stopped port) and are counted after the link is up;
 # the host's rate keeps that backlog far below the socket buffer.  Device
-# resets (debugfs) are left out: offloaded maps come back empty after a
-# reset (docs/offload.md), so no exact count could survive one.
+# resets (debugfs) are left out: when this was written a reset re-created
+# the offloaded maps empty, so no exact count could span one
+# (docs/reliability.md).
 # At the end, exactly:
 #   counts[k] == frames the host sent with key k, for every k;
 #   counts[7] (frames that matched no key) == 0;
