@@ -4,6 +4,7 @@
  *
  *   caps          the capability list as the driver read it
  *   reset         write anything: reset the device and recover now
+ *                 (offloaded maps keep their contents)
  *   fault_inject  NFPE_REG_FAULT_INJECT (bits the FAULT_INJECT cap offers)
  *   echo          read: run an ECHO command, print 0 or the error
  *
@@ -52,7 +53,7 @@ static ssize_t nfpe_reset_write(struct file *file, const char __user *buf,
 	if (test_bit(NFPE_S_REMOVING, &nn->state))
 		err = -ENODEV;
 	else
-		err = nfpe_recover(nn);
+		err = nfpe_recover(nn, true);
 	rtnl_unlock();
 	return err ?: count;
 }

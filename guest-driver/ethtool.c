@@ -4,8 +4,10 @@
  *
  * ethtool -S prints, in this order: the device-wide counters and this
  * port's counters from the device's STATS command (names from hw.h), the
- * driver's device-level counters (drv_*), then per-queue driver counters
- * (rxqN_*, txqN_*).  If STATS fails the device counters read 0.
+ * driver's device-level counters (drv_*), the device's counters of the
+ * offloaded XDP and tc programs (PROG_STATS: xdp_prog_*, tc_prog_*; since
+ * the program was attached), then per-queue driver counters (rxqN_*,
+ * txqN_*).  If STATS or PROG_STATS fails those counters read 0.
  */
 #include <linux/kernel.h>
 #include <linux/ethtool.h>
@@ -38,6 +40,12 @@ static const char * const nfpe_drv_names[] = {
 	"drv_last_err_info",
 };
 
+/* per hook (XDP, tc), in struct nfpe_prog_stats order */
+static const char * const nfpe_prog_names[] = {
+	"xdp_prog_runs", "xdp_prog_insns", "xdp_prog_cycles", "xdp_prog_errors",
+	"tc_prog_runs", "tc_prog_insns", "tc_prog_cycles", "tc_prog_errors",
+};
+
 static const char * const nfpe_rxq_names[] = {
 	"packets", "bytes", "errors", "meta_errors", "alloc_fail", "dropped",
 	"xdp_drop", "xdp_pass", "xdp_tx", "xdp_redirect", "xdp_aborted",
@@ -48,9 +56,12 @@ static const char * const nfpe_txq_names[] = {
 	"packets", "bytes", "errors", "busy", "dropped", "xdp_xmit",
 };
 
+static_assert(ARRAY_SIZE(nfpe_prog_names) == 4 * NFPE_HOOK_NUM);
+
 #define NFPE_N_DEV	ARRAY_SIZE(nfpe_dev_counter_names)
 #define NFPE_N_PORT	ARRAY_SIZE(nfpe_port_counter_names)
 #define NFPE_N_DRV	ARRAY_SIZE(nfpe_drv_names)
+#define NFPE_N_PROG	ARRAY_SIZE(nfpe_prog_names)
 #define NFPE_N_RXQ	ARRAY_SIZE(nfpe_rxq_names)
 #define NFPE_N_TXQ	ARRAY_SIZE(nfpe_txq_names)
 
@@ -72,7 +83,7 @@ static int nfpe_get_sset_count(struct net_device *netdev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return NFPE_N_DEV + NFPE_N_PORT + NFPE_N_DRV +
+	return NFPE_N_DEV + NFPE_N_PORT + NFPE_N_DRV + NFPE_N_PROG +
 	       port->num_queues * (NFPE_N_RXQ + NFPE_N_TXQ);
 }
 
@@ -89,6 +100,8 @@ static void nfpe_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "%s", nfpe_port_counter_names[i]);
 	for (i = 0; i < NFPE_N_DRV; i++)
 		ethtool_sprintf(&data, "%s", nfpe_drv_names[i]);
+	for (i = 0; i < NFPE_N_PROG; i++)
+		ethtool_sprintf(&data, "%s", nfpe_prog_names[i]);
 	for (q = 0; q < port->num_queues; q++) {
 		for (i = 0; i < NFPE_N_RXQ; i++)
 			ethtool_sprintf(&data, "rxq%u_%s", q, nfpe_rxq_names[i]);
@@ -151,7 +164,7 @@ static void nfpe_get_ethtool_stats(struct net_device *netdev,
 	struct nfpe_port *port = netdev_priv(netdev);
 	struct nfpe_dev *nn = port->nn;
 	unsigned int start;
-	u32 q;
+	u32 q, h;
 
 	nfpe_fill_hw_stats(port, data);
 	data += NFPE_N_DEV + NFPE_N_PORT;
@@ -165,6 +178,17 @@ static void nfpe_get_ethtool_stats(struct net_device *netdev,
 	*data++ = READ_ONCE(port->tx_timeouts);
 	*data++ = READ_ONCE(nn->last_err_code);
 	*data++ = READ_ONCE(nn->last_err_info);
+
+	for (h = 0; h < NFPE_HOOK_NUM; h++) {
+		struct nfpe_prog_stats ps;
+
+		/* zeros when nothing is attached or the command failed */
+		nfpe_offload_prog_stats(port, h, &ps);
+		*data++ = ps.runs;
+		*data++ = ps.insns;
+		*data++ = ps.cycles;
+		*data++ = ps.errors;
+	}
 
 	for (q = 0; q < port->num_queues; q++) {
 		struct nfpe_rx_stats *rs = &port->r_vecs[q].rx.stats;

@@ -77,15 +77,17 @@ int nfpe_hw_reset(struct nfpe_dev *nn)
 /**
  * nfpe_recover() - reset the device and bring every running port back
  * @nn: the device
+ * @keep_maps: the device works (a reset the driver chose): keep the
+ *	offloaded maps' contents (read before the reset, written back after)
  *
  * Called with rtnl held.  The device forgets everything on reset (rings,
  * programs, maps), so each port that was up is taken down and brought up
- * again; offloaded maps are re-created (empty) and offloaded programs
- * loaded and attached again.
+ * again; offloaded maps are re-created (empty unless @keep_maps) and
+ * offloaded programs loaded and attached again.
  *
  * Return: 0, or the error that left the device dead.
  */
-int nfpe_recover(struct nfpe_dev *nn)
+int nfpe_recover(struct nfpe_dev *nn, bool keep_maps)
 {
 	bool was_up[NFPE_MAX_PORTS] = {};
 	u32 i;
@@ -101,6 +103,9 @@ int nfpe_recover(struct nfpe_dev *nn)
 		if (was_up[i])
 			nfpe_dp_stop(port);
 	}
+	/* the ports are stopped: no program changes a map any more */
+	if (keep_maps)
+		nfpe_offload_save(nn);
 
 	err = nfpe_hw_reset(nn);
 	if (err) {
@@ -136,7 +141,7 @@ static void nfpe_reset_work(struct work_struct *work)
 	rtnl_lock();
 	if (!test_bit(NFPE_S_REMOVING, &nn->state) &&
 	    !test_bit(NFPE_S_DEAD, &nn->state))
-		nfpe_recover(nn);
+		nfpe_recover(nn, false);
 	rtnl_unlock();
 }
 

@@ -266,7 +266,7 @@ static inline struct device *nfpe_dma_dev(struct nfpe_port *port)
 /* main.c */
 int nfpe_hw_reset(struct nfpe_dev *nn);
 void nfpe_schedule_reset(struct nfpe_dev *nn, const char *why);
-int nfpe_recover(struct nfpe_dev *nn);
+int nfpe_recover(struct nfpe_dev *nn, bool keep_maps);
 
 /* cmd.c */
 int nfpe_cmd_init(struct nfpe_dev *nn);
@@ -322,7 +322,19 @@ void nfpe_offload_port_unregister(struct nfpe_port *port);
 int nfpe_offload_ndo_bpf(struct nfpe_port *port, struct netdev_bpf *bpf);
 int nfpe_offload_attach(struct nfpe_port *port, u32 hook,
 			struct bpf_prog *prog, struct netlink_ext_ack *extack);
+void nfpe_offload_save(struct nfpe_dev *nn);
 void nfpe_offload_recover(struct nfpe_dev *nn);
+
+/* device counters of one hook's program (PROG_STATS), host order */
+struct nfpe_prog_stats {
+	u64 runs;
+	u64 insns;
+	u64 cycles;
+	u64 errors;
+};
+
+int nfpe_offload_prog_stats(struct nfpe_port *port, u32 hook,
+			    struct nfpe_prog_stats *st);
 
 /* tc.c */
 int nfpe_setup_tc(struct net_device *netdev, enum tc_setup_type type,

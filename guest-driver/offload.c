@@ -28,18 +28,12 @@
 
 #include "nfpe.h"
 #include "nfpe_jit.h"
-
-/* Per-instruction facts the verifier hooks collect. */
-struct nfpe_bpf_meta {
-	u8 ptr;			/* enum nfpe_ptr_kind of a memory access */
-	u8 arg_ptr[2];		/* helper call: kinds of r2 and r3 */
-	u8 seen;		/* the verifier visited the instruction */
-	u8 k32;			/* NFPE_FACT_SRC32 | DST32 in every state */
-};
+#include "facts.h"
 
 /* Per-program state: prog->aux->offload->dev_priv. */
 struct nfpe_bpf_prog {
 	struct nfpe_dev *nn;
+	const char *name;		/* prog->aux->name, the image's name */
 	u32 type;			/* enum nfpe_prog_type */
 	u32 n_insns;
 	struct bpf_insn *insns;		/* the verifier's program, in step */
@@ -59,6 +53,9 @@ struct nfpe_bpf_map {
 	struct nfpe_dev *nn;
 	struct bpf_offloaded_map *offmap;
 	u32 map_id;			/* device handle, 0 if lost */
+	/* contents kept across a reset the driver chose (rtnl) */
+	u8 *saved;			/* n_saved (key, value) pairs */
+	u32 n_saved;
 };
 
 /*
@@ -111,91 +108,13 @@ static struct nfpe_bpf_prog *nfpe_bpf_prog_of(struct bpf_prog *prog)
 
 /* ---- verifier hooks ------------------------------------------------ */
 
-static u8 nfpe_ptr_kind(const struct bpf_reg_state *reg)
-{
-	switch (base_type(reg->type)) {
-	case PTR_TO_CTX:
-		return NFPE_PTR_CTX;
-	case PTR_TO_STACK:
-		return NFPE_PTR_STACK;
-	case PTR_TO_PACKET:
-	case PTR_TO_PACKET_META:
-		return NFPE_PTR_PKT;
-	case PTR_TO_MAP_VALUE:
-		return NFPE_PTR_MAP_VALUE;
-	default:
-		return NFPE_PTR_NONE;
-	}
-}
-
-static const char *nfpe_ptr_name(u8 kind)
-{
-	static const char * const names[NFPE_PTR_NUM] = {
-		[NFPE_PTR_NONE] = "unknown",
-		[NFPE_PTR_STACK] = "stack",
-		[NFPE_PTR_PKT] = "packet",
-		[NFPE_PTR_MAP_VALUE] = "map value",
-		[NFPE_PTR_CTX] = "context",
-	};
-
-	return kind < NFPE_PTR_NUM ? names[kind] : "unknown";
-}
-
-static const char *nfpe_reg_type_name(const struct bpf_reg_state *reg)
-{
-	switch (base_type(reg->type)) {
-	case SCALAR_VALUE:
-		return "scalar";
-	case CONST_PTR_TO_MAP:
-		return "map";
-	case PTR_TO_MAP_KEY:
-		return "map key";
-	case PTR_TO_PACKET_END:
-		return "packet end";
-	case PTR_TO_FLOW_KEYS:
-		return "flow keys";
-	case PTR_TO_SOCKET:
-	case PTR_TO_SOCK_COMMON:
-	case PTR_TO_TCP_SOCK:
-		return "socket";
-	case PTR_TO_MEM:
-		return "memory";
-	case PTR_TO_BTF_ID:
-		return "kernel object";
-	default:
-		return "unsupported";
-	}
-}
-
-static bool nfpe_reg_k32(const struct bpf_reg_state *reg)
-{
-	return reg->type == SCALAR_VALUE && reg->umax_value <= U32_MAX;
-}
-
-/* Record one kind; a second, different kind at the same place refuses. */
-static int nfpe_note_kind(struct bpf_verifier_env *env, int idx, u8 *slot,
-			  u8 kind, const char *what)
-{
-	if (*slot && kind && *slot != kind) {
-		nfpe_vlog(env,
-			  "insn %d: %s is a %s pointer on one path and a %s pointer on another; the device needs one address space per instruction",
-			  idx, what, nfpe_ptr_name(*slot), nfpe_ptr_name(kind));
-		return -EOPNOTSUPP;
-	}
-	if (kind)
-		*slot = kind;
-	return 0;
-}
-
 static int nfpe_bpf_insn_hook(struct bpf_verifier_env *env, int insn_idx,
 			      int prev_insn_idx)
 {
 	struct nfpe_bpf_prog *bp = env->prog->aux->offload->dev_priv;
 	struct bpf_reg_state *regs = cur_regs(env);
+	struct nfpe_facts_refusal why = {};
 	const struct bpf_insn *insn;
-	struct nfpe_bpf_meta *m;
-	u8 cls, mode, k32 = 0;
-	int base = -1, err;
 
 	if (insn_idx < 0 || (u32)insn_idx >= bp->n_insns) {
 		nfpe_vlog(env, "insn %d outside the driver's copy (%u insns)",
@@ -203,64 +122,34 @@ static int nfpe_bpf_insn_hook(struct bpf_verifier_env *env, int insn_idx,
 		return -EINVAL;
 	}
 	insn = &bp->insns[insn_idx];
-	m = &bp->meta[insn_idx];
-	cls = BPF_CLASS(insn->code);
-	mode = BPF_MODE(insn->code);
 
-	if (cls == BPF_LDX && mode == BPF_MEM)
-		base = insn->src_reg;
-	else if ((cls == BPF_ST || cls == BPF_STX) &&
-		 (mode == BPF_MEM || mode == BPF_ATOMIC))
-		base = insn->dst_reg;
-
-	if (base >= 0) {
-		u8 kind = nfpe_ptr_kind(&regs[base]);
-
-		if (!kind) {
-			nfpe_vlog(env,
-				  "insn %d: device cannot access memory through a %s pointer (r%d)",
-				  insn_idx, nfpe_reg_type_name(&regs[base]),
-				  base);
-			return -EOPNOTSUPP;
-		}
-		err = nfpe_note_kind(env, insn_idx, &m->ptr, kind,
-				     "the memory operand");
-		if (err)
-			return err;
+	switch (nfpe_facts_record(&bp->meta[insn_idx], insn, regs, &why)) {
+	case NFPE_FACTS_OK:
+		break;
+	case NFPE_FACTS_BAD_PTR:
+		nfpe_vlog(env,
+			  "insn %d: device cannot access memory through a %s pointer (r%d)",
+			  insn_idx, nfpe_reg_type_name(&regs[why.reg]),
+			  why.reg);
+		return -EOPNOTSUPP;
+	default:
+		nfpe_vlog(env,
+			  "insn %d: %s is a %s pointer on one path and a %s pointer on another; the device needs one address space per instruction",
+			  insn_idx, why.what, nfpe_ptr_name(why.old_kind),
+			  nfpe_ptr_name(why.kind));
+		return -EOPNOTSUPP;
 	}
 
-	if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0) {
-		err = nfpe_note_kind(env, insn_idx, &m->arg_ptr[0],
-				     nfpe_ptr_kind(&regs[BPF_REG_2]),
-				     "the helper's second argument (r2)");
-		if (!err)
-			err = nfpe_note_kind(env, insn_idx, &m->arg_ptr[1],
-					     nfpe_ptr_kind(&regs[BPF_REG_3]),
-					     "the helper's third argument (r3)");
-		if (err)
-			return err;
-		/* a map argument must be one of ours (or host-neutral) */
-		if (base_type(regs[BPF_REG_1].type) == CONST_PTR_TO_MAP &&
-		    regs[BPF_REG_1].map_ptr &&
-		    !nfpe_find_map(bp->nn, regs[BPF_REG_1].map_ptr) &&
-		    !bpf_map_offload_neutral(regs[BPF_REG_1].map_ptr)) {
-			nfpe_vlog(env, "insn %d: %s on a map not offloaded to this device",
-				  insn_idx, nfpe_jit_helper_name(insn->imm));
-			return -EOPNOTSUPP;
-		}
+	/* a map argument must be one of ours (or host-neutral) */
+	if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0 &&
+	    base_type(regs[BPF_REG_1].type) == CONST_PTR_TO_MAP &&
+	    regs[BPF_REG_1].map_ptr &&
+	    !nfpe_find_map(bp->nn, regs[BPF_REG_1].map_ptr) &&
+	    !bpf_map_offload_neutral(regs[BPF_REG_1].map_ptr)) {
+		nfpe_vlog(env, "insn %d: %s on a map not offloaded to this device",
+			  insn_idx, nfpe_jit_helper_name(insn->imm));
+		return -EOPNOTSUPP;
 	}
-
-	if (cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_JMP ||
-	    cls == BPF_JMP32) {
-		if (nfpe_reg_k32(&regs[insn->dst_reg]))
-			k32 |= NFPE_FACT_DST32;
-		if (BPF_SRC(insn->code) == BPF_X &&
-		    nfpe_reg_k32(&regs[insn->src_reg]))
-			k32 |= NFPE_FACT_SRC32;
-	}
-	/* a fact must hold in every state that reaches the instruction */
-	m->k32 = m->seen ? (m->k32 & k32) : k32;
-	m->seen = 1;
 	return 0;
 }
 
@@ -377,6 +266,7 @@ static int nfpe_bpf_jit(struct nfpe_bpf_prog *bp, const struct bpf_insn *insns,
 	p.n_insns = bp->n_insns;
 	p.facts = facts;
 	p.prog_type = bp->type;
+	p.name = bp->name;
 	p.maps = maps;
 	p.n_maps = bp->n_maps;
 	if (bp->n_subprogs &&
@@ -409,8 +299,10 @@ static int nfpe_bpf_finalize(struct bpf_verifier_env *env)
 
 	bp->n_subprogs = 0;
 	if (env->subprog_cnt <= BPF_MAX_SUBPROGS) {
+		/* 8-byte frames, as the offline front end sizes them */
 		for (i = 0; i < env->subprog_cnt; i++)
-			bp->stack_depth[i] = env->subprog_info[i].stack_depth;
+			bp->stack_depth[i] =
+				round_up(env->subprog_info[i].stack_depth, 8);
 		bp->n_subprogs = env->subprog_cnt;
 	}
 	/*
@@ -488,6 +380,7 @@ static int nfpe_bpf_prepare(struct bpf_prog *prog)
 	if (!bp)
 		return -ENOMEM;
 	bp->nn = port->nn;
+	bp->name = prog->aux->name;
 	bp->type = prog->type == BPF_PROG_TYPE_XDP ? NFPE_PROG_XDP :
 						     NFPE_PROG_TC;
 	bp->n_insns = prog->len;
@@ -688,6 +581,11 @@ int nfpe_offload_attach(struct nfpe_port *port, u32 hook,
 		struct nfpe_bpf_prog *bp = nfpe_bpf_prog_of(prog);
 		u32 want = hook == NFPE_HOOK_XDP ? NFPE_PROG_XDP : NFPE_PROG_TC;
 
+		/* 6.1 leaves this check to the driver for XDP_SETUP_PROG_HW */
+		if (!bpf_offload_dev_match(prog, port->netdev)) {
+			NL_SET_ERR_MSG_MOD(extack, "program was loaded for another device");
+			return -EINVAL;
+		}
 		if (!bp || bp->nn != port->nn || !bp->image) {
 			NL_SET_ERR_MSG_MOD(extack, "program was not translated for this device");
 			return -EINVAL;
@@ -720,6 +618,45 @@ int nfpe_offload_attach(struct nfpe_port *port, u32 hook,
 	return 0;
 }
 
+/**
+ * nfpe_offload_prog_stats() - the device's counters of a hook's program
+ * @port: the port
+ * @hook: NFPE_HOOK_XDP or NFPE_HOOK_TC
+ * @st: filled with runs, insns, cycles, errors (zeros when no program)
+ *
+ * PROG_STATS counts per device image; each attachment (and each reset
+ * recovery) loads a new image, so the counts start at 0 then.  Called with
+ * rtnl held (ethtool, tc).
+ *
+ * Return: 0, -ENOENT when nothing is attached, or the command's error.
+ */
+int nfpe_offload_prog_stats(struct nfpe_port *port, u32 hook,
+			    struct nfpe_prog_stats *st)
+{
+	struct nfpe_cmd_prog_stats rsp = {};
+	struct nfpe_cmd_id req = {};
+	u32 id;
+	int ret;
+
+	ASSERT_RTNL();
+	memset(st, 0, sizeof(*st));
+	id = hook < NFPE_HOOK_NUM ? port->offload.prog_id[hook] : 0;
+	if (!id)
+		return -ENOENT;
+	req.id = cpu_to_le32(id);
+	ret = nfpe_cmd_exec(port->nn, NFPE_CMD_PROG_STATS, &req, sizeof(req),
+			    &rsp, sizeof(rsp), 0);
+	if (ret < 0)
+		return ret;
+	if (ret < (int)sizeof(rsp))
+		return -EIO;
+	st->runs = le64_to_cpu(rsp.runs);
+	st->insns = le64_to_cpu(rsp.insns);
+	st->cycles = le64_to_cpu(rsp.cycles);
+	st->errors = le64_to_cpu(rsp.errors);
+	return 0;
+}
+
 /*
  * The stack hands us a reference on the new program and expects us to
  * drop the one of the program it replaces (as for native XDP); cls_bpf
@@ -739,15 +676,15 @@ static int nfpe_xdp_setup_hw(struct nfpe_port *port, struct netdev_bpf *bpf)
 
 /* ---- offloaded maps ------------------------------------------------ */
 
-static int nfpe_map_cmd(struct nfpe_bpf_map *nm, u16 op, u32 flags,
-			const void *key, const void *value, void *out,
-			u32 out_len)
+/* One MAP_* command on device map @map_id (the map's sizes from @nm). */
+static int nfpe_map_cmd_id(struct nfpe_bpf_map *nm, u32 map_id, u16 op,
+			   u32 flags, const void *key, const void *value,
+			   void *out, u32 out_len)
 {
 	struct bpf_map *map = &nm->offmap->map;
 	struct nfpe_cmd_map_op *req;
 	u32 klen = key ? map->key_size : 0;
 	u32 vlen = value ? map->value_size : 0;
-	u32 map_id = READ_ONCE(nm->map_id);
 	int err;
 
 	if (!map_id)
@@ -769,6 +706,14 @@ static int nfpe_map_cmd(struct nfpe_bpf_map *nm, u16 op, u32 flags,
 	if (out_len && (u32)err != out_len)
 		return -EIO;
 	return 0;
+}
+
+static int nfpe_map_cmd(struct nfpe_bpf_map *nm, u16 op, u32 flags,
+			const void *key, const void *value, void *out,
+			u32 out_len)
+{
+	return nfpe_map_cmd_id(nm, READ_ONCE(nm->map_id), op, flags, key,
+			       value, out, out_len);
 }
 
 static int nfpe_map_get_next_key(struct bpf_offloaded_map *offmap, void *key,
@@ -910,6 +855,7 @@ static int nfpe_map_free(struct bpf_offloaded_map *offmap)
 	}
 	list_del(&nm->node);
 	nm->nn->bpf_map_count--;
+	kvfree(nm->saved);
 	offmap->dev_priv = NULL;
 	kfree(nm);
 	/* the kernel cannot do anything about a failure: never report one */
@@ -947,6 +893,8 @@ int nfpe_offload_init(struct nfpe_dev *nn)
 
 void nfpe_offload_fini(struct nfpe_dev *nn)
 {
+	/* every map was freed with the last port's netdev */
+	WARN_ON_ONCE(!list_empty(&nn->bpf_maps));
 	if (nn->bpf_dev)
 		bpf_offload_dev_destroy(nn->bpf_dev);
 	nn->bpf_dev = NULL;
@@ -966,7 +914,117 @@ int nfpe_offload_port_register(struct nfpe_port *port)
  */
 void nfpe_offload_port_unregister(struct nfpe_port *port)
 {
+	u32 h;
+
+	/* the stack detached XDP and tc while unregistering the netdev */
+	for (h = 0; h < NFPE_HOOK_NUM; h++)
+		WARN_ON_ONCE(port->offload.prog[h]);
 	bpf_offload_dev_netdev_unregister(port->nn->bpf_dev, port->netdev);
+}
+
+/*
+ * Read every entry of device map @id (GETNEXT from the first key, LOOKUP)
+ * into nm->saved.  Nothing runs on the map meanwhile: the ports are
+ * stopped and the map's id is hidden from the host's bpf() calls.
+ */
+static int nfpe_map_save(struct nfpe_bpf_map *nm, u32 id)
+{
+	struct bpf_map *map = &nm->offmap->map;
+	u32 ksz = map->key_size, esz = ksz + map->value_size;
+	u32 n = 0, cap = 0;
+	u8 *buf = NULL, *e;
+	int err;
+
+	for (;;) {
+		if (n == cap) {
+			u32 ncap = min_t(u32, cap ? 2 * cap : 64,
+					 map->max_entries + 1);
+			u8 *nbuf;
+
+			nbuf = kvrealloc(buf, (size_t)cap * esz,
+					 (size_t)ncap * esz, GFP_KERNEL);
+			if (!nbuf) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		e = buf + (size_t)n * esz;
+		err = nfpe_map_cmd_id(nm, id, NFPE_CMD_MAP_GETNEXT,
+				      n ? 0 : NFPE_MAP_FIRST,
+				      n ? e - esz : NULL, NULL, e, ksz);
+		if (err == -ENOENT)
+			break;
+		if (!err)
+			err = nfpe_map_cmd_id(nm, id, NFPE_CMD_MAP_LOOKUP, 0, e,
+					      NULL, e + ksz, map->value_size);
+		if (err)
+			goto fail;
+		/* a device that never says ENOENT must not keep us here */
+		if (++n > map->max_entries) {
+			err = -EIO;
+			goto fail;
+		}
+	}
+	nm->saved = buf;
+	nm->n_saved = n;
+	return 0;
+fail:
+	kvfree(buf);
+	return err;
+}
+
+/**
+ * nfpe_offload_save() - keep the offloaded maps' contents over a reset
+ * @nn: the device, working, its ports stopped (no program runs)
+ *
+ * For a reset the driver chooses while the device works (debugfs reset):
+ * the contents are read now and written back by nfpe_offload_recover().
+ * Each map's id is hidden from here on, so that a host update cannot land
+ * in the old map after it was read (it fails with ENODEV until the map is
+ * back).  A map that cannot be read comes back empty, as after a fault.
+ * Called with rtnl held.
+ */
+void nfpe_offload_save(struct nfpe_dev *nn)
+{
+	struct nfpe_bpf_map *nm;
+
+	ASSERT_RTNL();
+	list_for_each_entry(nm, &nn->bpf_maps, node) {
+		u32 id = READ_ONCE(nm->map_id);
+		int err;
+
+		kvfree(nm->saved);
+		nm->saved = NULL;
+		nm->n_saved = 0;
+		if (!id)
+			continue;
+		WRITE_ONCE(nm->map_id, 0);
+		err = nfpe_map_save(nm, id);
+		if (err)
+			dev_warn(&nn->pdev->dev, "reset: cannot read offloaded map %u: %d\n",
+				 nm->offmap->map.id, err);
+	}
+}
+
+/* Write the saved entries into the new device map @id; free them. */
+static int nfpe_map_restore(struct nfpe_bpf_map *nm, u32 id)
+{
+	struct bpf_map *map = &nm->offmap->map;
+	u32 ksz = map->key_size, esz = ksz + map->value_size, i;
+	int err = 0;
+
+	for (i = 0; i < nm->n_saved && !err; i++) {
+		u8 *e = nm->saved + (size_t)i * esz;
+
+		err = nfpe_map_cmd_id(nm, id, NFPE_CMD_MAP_UPDATE, BPF_ANY, e,
+				      e + ksz, NULL, 0);
+	}
+	kvfree(nm->saved);
+	nm->saved = NULL;
+	nm->n_saved = 0;
+	return err;
 }
 
 /**
@@ -974,9 +1032,9 @@ void nfpe_offload_port_unregister(struct nfpe_port *port)
  * @nn: the device
  *
  * The reset freed every map and unloaded every image.  Maps are allocated
- * again (empty: their contents are lost, as the log says) and the
- * programs that were attached are loaded and attached again.  Called with
- * rtnl held.
+ * again, with the contents nfpe_offload_save() kept if it ran (else
+ * empty, as the log says), and the programs that were attached are
+ * loaded and attached again.  Called with rtnl held.
  */
 void nfpe_offload_recover(struct nfpe_dev *nn)
 {
@@ -985,16 +1043,30 @@ void nfpe_offload_recover(struct nfpe_dev *nn)
 
 	ASSERT_RTNL();
 	list_for_each_entry(nm, &nn->bpf_maps, node) {
-		u32 id = 0;
+		u32 id = 0, n = nm->n_saved;
+		bool kept = !!nm->saved;
 		int err = nfpe_map_dev_alloc(nn, &nm->offmap->map, &id);
 
-		WRITE_ONCE(nm->map_id, err ? 0 : id);
-		if (err)
+		if (err) {
 			dev_warn(&nn->pdev->dev, "reset: offloaded map %u lost: %d\n",
 				 nm->offmap->map.id, err);
-		else
+			id = 0;
+		} else if (kept) {
+			err = nfpe_map_restore(nm, id);
+			if (err)
+				dev_warn(&nn->pdev->dev, "reset: offloaded map %u only partly restored: %d\n",
+					 nm->offmap->map.id, err);
+			else
+				dev_info(&nn->pdev->dev, "reset: offloaded map %u restored (%u entries)\n",
+					 nm->offmap->map.id, n);
+		} else {
 			dev_warn(&nn->pdev->dev, "reset: offloaded map %u re-created empty\n",
 				 nm->offmap->map.id);
+		}
+		kvfree(nm->saved);
+		nm->saved = NULL;
+		nm->n_saved = 0;
+		WRITE_ONCE(nm->map_id, id);
 	}
 	for (i = 0; i < nn->num_ports; i++) {
 		struct nfpe_port *port = nn->ports[i];

@@ -6,7 +6,8 @@
  * TC_SETUP_CLSBPF for each filter that may be offloaded.  The device runs
  * one direct-action program per port, after the XDP program, on chain 0;
  * the program must have been loaded for this device (skip_sw, which makes
- * tc load it with prog_ifindex).
+ * tc load it with prog_ifindex).  Legacy actions are refused: with direct
+ * action the program's verdict is the result and the actions never run.
  */
 #include <linux/kernel.h>
 #include <linux/netdevice.h>
@@ -24,7 +25,8 @@ static int nfpe_cls_bpf_replace(struct nfpe_port *port,
 	struct netlink_ext_ack *extack = cls->common.extack;
 	struct bpf_prog *cur = port->offload.prog[NFPE_HOOK_TC];
 
-	if (cls->prog && !cls->exts_integrated) {
+	if (cls->prog &&
+	    (!cls->exts_integrated || tcf_exts_has_actions(cls->exts))) {
 		NL_SET_ERR_MSG_MOD(extack, "only direct action with no legacy actions supported");
 		return -EOPNOTSUPP;
 	}
@@ -50,6 +52,21 @@ static int nfpe_cls_bpf_replace(struct nfpe_port *port,
 	return nfpe_offload_attach(port, NFPE_HOOK_TC, cls->prog, extack);
 }
 
+/*
+ * tc asks on every dump of the filter.  cls_bpf keeps counts only in a
+ * filter's actions (tcf_exts_hw_stats_update()), and an offloaded filter
+ * has none: refused above, since with direct action they never run.  So
+ * there is nothing to update and `tc -s filter show` prints no counts; the
+ * device's counts of the program are in ethtool -S (tc_prog_*).
+ */
+static int nfpe_cls_bpf_stats(struct nfpe_port *port,
+			      struct tc_cls_bpf_offload *cls)
+{
+	if (!cls->prog || cls->prog != port->offload.prog[NFPE_HOOK_TC])
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 static int nfpe_setup_tc_block_cb(enum tc_setup_type type, void *type_data,
 				  void *cb_priv)
 {
@@ -64,8 +81,9 @@ static int nfpe_setup_tc_block_cb(enum tc_setup_type type, void *type_data,
 	switch (cls->command) {
 	case TC_CLSBPF_OFFLOAD:
 		return nfpe_cls_bpf_replace(port, cls);
+	case TC_CLSBPF_STATS:
+		return nfpe_cls_bpf_stats(port, cls);
 	default:
-		/* TC_CLSBPF_STATS: direct action has no actions to count */
 		return -EOPNOTSUPP;
 	}
 }

@@ -1,11 +1,12 @@
 # Scenario "driver-kunit" (no device needed; kernel with CONFIG_KUNIT and
 # kunit.enable=1): loading the module runs its KUnit suites, nfp_ebpf_meta
-# (RX metadata parsing) and nfp_ebpf_jit (the JIT core in the kernel).
+# (RX metadata parsing), nfp_ebpf_jit (the JIT core in the kernel) and
+# nfp_ebpf_facts (what the verifier hook records per instruction).
 . ./lib.sh
 . ./drvlib.sh
 ktap_begin
 check insmod nfpe_load
-for s in nfp_ebpf_meta nfp_ebpf_jit; do
+for s in nfp_ebpf_meta nfp_ebpf_jit nfp_ebpf_facts; do
     R=/sys/kernel/debug/kunit/$s/results
     check "$s-ran" "test -f $R"
     [ -f "$R" ] && sed 's/^/# /' "$R"
