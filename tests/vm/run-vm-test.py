@@ -60,6 +60,7 @@ def main():
     ap.add_argument("--smp", type=int, default=None)
     ap.add_argument("--expect-failure", metavar="TEXT")
     ap.add_argument("--launcher", default=os.path.join(REPO, "images", "nfpe-vm"))
+    ap.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable; passed to the launcher)")
     a = ap.parse_args()
 
     builddir = os.path.abspath(a.builddir)
@@ -123,6 +124,8 @@ def main():
         cmd += ["--host-cmd", host_cmd]
     for f in a.add:
         cmd += ["--add", f]
+    for q in a.qemu_arg:
+        cmd += ["--qemu-arg=" + q]
 
     sys.stderr.write("run-vm-test: %s\nrun-vm-test: console log: %s\n" % (
         " ".join(shlex.quote(c) for c in cmd), logfile))

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Offload test: count frames and bytes in an offloaded ARRAY map, then
- * drop.  Key 0: frames, key 1: bytes.
+ * drop.  Key 0: frames, key 1: bytes; keys 2..7 are the host's (the
+ * test writes them while the device counts).
  */
 #include "common.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 8);
 	__type(key, __u32);
 	__type(value, __u64);
 } counts SEC(".maps");
