@@ -23,5 +23,6 @@ check jumbo-rx "wait_rx $dev $rx0 $FRAMES"
 sleep 2
 check jumbo-no-errors "[ \$(sysfs_stat $dev rx_errors) = 0 ]"
 check rmmod nfpe_unload
+kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end

@@ -21,5 +21,6 @@ fi
 check mtu-range "ip link set dev $dev mtu 68 && ip link set dev $dev mtu 1500"
 check rmmod nfpe_unload
 check netdev-gone "[ -z \"\$(nfpe_ifaces)\" ]"
+kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end

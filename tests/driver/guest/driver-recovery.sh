@@ -33,6 +33,7 @@ else
     check lost-irq "echo 8 > ${dbg}fault_inject; r=\$(sysfs_stat $dev rx_packets); wait_rx $dev \$r 10"
 fi
 check rmmod nfpe_unload
+kmemleak_check
 # recovery paths log errors on purpose: look only for bugs
-check dmesg-no-bugs "! dmesg | grep -E 'WARNING:|BUG:|Oops|unreferenced object|refcount_t:|KASAN|DMA-API'"
+check dmesg-no-bugs dmesg_no_bugs
 ktap_end

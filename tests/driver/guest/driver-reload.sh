@@ -21,5 +21,6 @@ done
 echo "# $i of $CYCLES cycles"
 check reload-cycles "[ -z '$fail' ] || die '$fail'"
 check final-load "nfpe_load && [ -n \"\$(nfpe_iface 0)\" ] && nfpe_unload"
+kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end

@@ -29,5 +29,6 @@ else
     skip counters-device "no ethtool in the initramfs"
 fi
 check rmmod-with-traffic-done nfpe_unload
+kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end

@@ -19,5 +19,6 @@ sleep 2
 check tx-p0 "[ \$(sysfs_stat $d0 tx_packets) -ge $FRAMES ]"
 check tx-p1 "[ \$(sysfs_stat $d1 tx_packets) -ge $FRAMES ]"
 check rmmod nfpe_unload
+kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end
