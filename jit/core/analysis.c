@@ -300,6 +300,8 @@ static int cfg(struct jit *j)
 	if (!stack)
 		return jit_error(j, -NFPE_ENOMEM, -1, "out of memory");
 	for (k = 0; k < j->nsub; k++) {
+		if (k && unseen(j, j->sub[k].start))
+			continue;	/* never called: codegen stubs it */
 		j->ii[j->sub[k].start].flags |= JI_REACH;
 		stack[sp++] = j->sub[k].start;
 	}

@@ -995,6 +995,17 @@ int jit_codegen(struct jit *j)
 
 		if (s < j->nsub && j->sub[s].start == i) {
 			j->sub[s].entry_ir = j->nir;
+			if (!(fl & JI_REACH)) {
+				/*
+				 * A subprogram the verifier never entered
+				 * (its calls are dead): a bare ret keeps
+				 * its entry valid, nothing calls it.
+				 */
+				j->bpf2ir[i] = j->nir;
+				em_r(j, NFPE_OP_RET, 0, 0, 0, 0);
+				s++;
+				continue;
+			}
 			gen_prologue(j, s);
 			s++;
 		}

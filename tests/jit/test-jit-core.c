@@ -873,6 +873,17 @@ static void test_calls_loops(void)
 	struct jt_dev *d = jt_dev_new();
 	struct jt_prog *p = g_new0(struct jt_prog, 1);
 
+	/*
+	 * The only call is behind a branch that is always taken: the
+	 * analysis never enters the subprogram, its code is never compiled
+	 * and its entry is a bare ret (found by fuzz-jit-elf: the entry
+	 * pointed past the code when the start insn was dead).
+	 */
+	PROG(p, MOV64_IMM(0, 0), JMP_IMM(NFPE_BPF_JEQ, 0, 0, 1), CALL_SUB(1),
+	     EXIT(), MOV64_IMM(3, 1), MOV64_IMM(0, 7), EXIT());
+	expect_all(d, p, 0);
+	g_assert_false(p->facts[4].flags & NFPE_FACT_SEEN);
+
 	/* callee-saved r6-r9 and the caller's stack survive a call */
 	PROG(p, MOV64_IMM(6, 100), MOV64_IMM(7, 7), LD_IMM64(9, 1ull << 40),
 	     ST(NFPE_BPF_DW, 10, -8, 11), MOV64_IMM(1, 5),
