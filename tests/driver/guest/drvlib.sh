@@ -72,7 +72,11 @@ dmesg_clean() {
 # ours to fail on; they are printed as "# kmemleak (kernel): ..." lines.
 have_kmemleak() { [ -w /sys/kernel/debug/kmemleak ]; }
 kmemleak_nfpe() {
-    sleep 6    # kmemleak never reports objects younger than 5 s
+    # kmemleak never reports objects younger than 5 s, nor one whose content
+    # changed since the scan before (the first scan after the allocation
+    # only records its checksum): wait, then scan twice
+    sleep 6
+    echo scan > /sys/kernel/debug/kmemleak
     echo scan > /sys/kernel/debug/kmemleak
     awk -v rf="$NFPE_RANGES" '
     function hex(s,  i, c, n) {
