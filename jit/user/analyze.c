@@ -58,6 +58,7 @@ static const char * const akind_name[] = {
 #define AF_K32		1
 #define AF_CONST	2
 #define AF_OFF		4	/* stack offset known */
+#define AF_MINOFF	8	/* stack: off is the least offset, the rest unknown */
 
 #define NSLOTS		64	/* 512 bytes of stack / 8 */
 #define NFRAMES		NFPE_CALL_DEPTH
@@ -195,6 +196,32 @@ static bool is_null(const struct areg *r)
 	return r->kind == AK_SCALAR && (r->flags & AF_CONST) && !r->val;
 }
 
+/*
+ * Two stack pointers into the same frame at different offsets keep the
+ * lesser offset as a lower bound (the frame's depth needs no more).  A
+ * bound that would drop a second time is widened to unknown, so a loop
+ * walking a pointer down the stack converges.
+ */
+static void join_stack_off(struct areg *into, const struct areg *from)
+{
+	unsigned int ik = into->flags & (AF_OFF | AF_MINOFF);
+	unsigned int fk = from->flags & (AF_OFF | AF_MINOFF);
+	bool known = into->slot == from->slot && ik && fk;
+
+	if (into->slot != from->slot)
+		into->slot = NO_FRAME;
+	if (known && ik == AF_OFF && fk == AF_OFF && into->off == from->off)
+		return;
+	if (known && !(ik == AF_MINOFF && from->off < into->off)) {
+		if (from->off < into->off)
+			into->off = from->off;
+		into->flags = (into->flags & ~AF_OFF) | AF_MINOFF;
+		return;
+	}
+	into->flags &= ~(AF_OFF | AF_MINOFF);
+	into->off = 0;
+}
+
 static void join_reg(struct areg *into, const struct areg *from)
 {
 	/* NULL is one of the values of "map value or NULL" */
@@ -217,14 +244,7 @@ static void join_reg(struct areg *into, const struct areg *from)
 			into->val = 0;
 		break;
 	case AK_STACK:
-		if (into->slot != from->slot) {
-			into->slot = NO_FRAME;
-			into->flags &= ~AF_OFF;
-		}
-		if (into->off != from->off || !(from->flags & AF_OFF)) {
-			into->flags &= ~AF_OFF;
-			into->off = 0;
-		}
+		join_stack_off(into, from);
 		break;
 	case AK_MAP_VALUE:
 	case AK_MAP_PTR:
@@ -432,7 +452,7 @@ static void note_stack(struct actx *c, uint32_t i, const struct areg *b,
 	int64_t lo = (int64_t)b->off + off;
 
 	if (b->slot == NO_FRAME || b->slot >= NFRAMES ||
-	    !(b->flags & AF_OFF)) {
+	    !(b->flags & (AF_OFF | AF_MINOFF))) {
 		sb = b->slot < NFRAMES ? frame_sub(c, b->slot) : c->sub[i];
 		if (c->depth[sb] < 512)
 			c->depth[sb] = 512;
@@ -592,7 +612,18 @@ static void alu(struct actx *c, uint32_t i, struct astate *s)
 				if (p.kind == AK_CTX)
 					p.flags |= AF_OFF;
 			} else {
-				p.flags &= ~AF_OFF;
+				/*
+				 * Adding a scalar known to fit 32 bits (so not
+				 * negative) leaves the least stack offset.
+				 */
+				bool up = op == NFPE_BPF_ADD &&
+					  p.kind == AK_STACK &&
+					  (sc->flags & AF_K32) &&
+					  (p.flags & (AF_OFF | AF_MINOFF));
+
+				p.flags &= ~(AF_OFF | AF_MINOFF);
+				if (up)
+					p.flags |= AF_MINOFF;
 				if (p.kind == AK_CTX)
 					p.kind = AK_CONFLICT;
 			}

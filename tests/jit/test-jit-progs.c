@@ -367,6 +367,36 @@ static void test_call_loop(void)
 	finish(&l);
 }
 
+/* 256 + 256 bytes of stack, both read at variable offsets */
+static void test_stack_frames(void)
+{
+	struct loaded l;
+	uint8_t f[64];
+	char err[256];
+	uint32_t a, b, want;
+
+	g_assert_cmpint(prepare("xdp_stack_frames", "xdp_stack_frames", &l,
+				err, sizeof(err)), ==, 0);
+	g_assert_cmpuint(l.in.n_subprogs, ==, 2);
+	/* the verifier's depths: each frame's lowest reachable byte */
+	g_assert_cmpuint(l.in.stack_depth[0], ==, 256);
+	g_assert_cmpuint(l.in.stack_depth[1], ==, 256);
+	FOR_EACH_OPTS(&l, {
+		for (a = 0; a < 256; a += 37) {
+			for (b = 0; b < 256; b += 29) {
+				udp_frame(f, 17, 1);
+				f[14] = a;
+				f[15] = b;
+				want = ((uint8_t)(b + (a & 0xf8)) +
+					(uint8_t)(a ^ (b & 0xf8))) & 3;
+				g_assert_cmpuint(run(&l, f, 64), ==, want);
+			}
+		}
+		g_assert_cmpuint(run(&l, f, 15), ==, 2);
+	});
+	finish(&l);
+}
+
 static void test_refused(void)
 {
 	static const struct {
@@ -437,6 +467,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/jit/progs/encap", test_encap);
 	g_test_add_func("/jit/progs/tc-mark", test_tc_mark);
 	g_test_add_func("/jit/progs/call-loop", test_call_loop);
+	g_test_add_func("/jit/progs/stack-frames", test_stack_frames);
 	g_test_add_func("/jit/progs/refused", test_refused);
 	return g_test_run();
 }
