@@ -397,6 +397,39 @@ static void test_stack_frames(void)
 	finish(&l);
 }
 
+/*
+ * The same 256 + 256 bytes, but the subprogram saves callee-saved
+ * registers: within the verifier's 512 bytes, beyond the device's.
+ */
+static void test_stack_too_big(void)
+{
+	struct loaded l;
+	struct nfpe_jit_result res;
+	struct nfpe_jit_caps caps;
+	struct nfpe_jit_prog jp;
+	char err[256];
+
+	g_assert_cmpint(prepare("bad_stack", "bad_stack", &l, err,
+				sizeof(err)), ==, 0);
+	g_assert_cmpuint(l.in.stack_depth[0], ==, 256);
+	g_assert_cmpuint(l.in.stack_depth[1], ==, 256);
+	nfpe_jit_caps_default(&caps);
+	jp = (struct nfpe_jit_prog){
+		.insns = l.in.insns, .n_insns = l.in.n_insns,
+		.facts = l.in.facts, .prog_type = l.in.prog_type,
+		.maps = l.in.maps, .n_maps = l.in.n_maps,
+		.stack_depth = l.in.stack_depth,
+		.n_stack_depth = l.in.n_subprogs,
+		.opts = NFPE_JIT_OPT_ALL,
+	};
+	g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &caps, &jp, &res), ==,
+			-NFPE_E2BIG);
+	g_assert_true(g_regex_match_simple("^program needs 5[1-9][0-9] bytes "
+					   "of stack \\(incl\\. call frames\\), "
+					   "device has 512$", res.msg, 0, 0));
+	finish(&l);
+}
+
 static void test_refused(void)
 {
 	static const struct {
@@ -468,6 +501,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/jit/progs/tc-mark", test_tc_mark);
 	g_test_add_func("/jit/progs/call-loop", test_call_loop);
 	g_test_add_func("/jit/progs/stack-frames", test_stack_frames);
+	g_test_add_func("/jit/progs/stack-too-big", test_stack_too_big);
 	g_test_add_func("/jit/progs/refused", test_refused);
 	return g_test_run();
 }
