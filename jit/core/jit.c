@@ -176,6 +176,10 @@ static bool valid_code(const struct nfpe_bpf_insn *in)
 					      op == NFPE_BPF_CALL ||
 					      op == NFPE_BPF_EXIT))
 			return false;
+		/* the verifier's "uses reserved fields": no X forms */
+		if ((op == NFPE_BPF_JA || op == NFPE_BPF_CALL ||
+		     op == NFPE_BPF_EXIT) && NFPE_BPF_SRC(c) != NFPE_BPF_K)
+			return false;
 		return true;
 	case NFPE_BPF_LD:
 		return c == (NFPE_BPF_LD | NFPE_BPF_IMM | NFPE_BPF_DW) ||

@@ -942,6 +942,14 @@ static void test_refusals(void)
 	PROG(p, MOV64_IMM(0, 0), CALL_HELPER(12), EXIT());
 	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
 		       "insn 1: tail calls (bpf_tail_call) cannot be offloaded");
+	/* JA, CALL and EXIT have no register (X) form: the verifier refuses
+	 * them (fuzz-jit-elf found JA|X accepted offline) */
+	PROG(p, MOV64_IMM(0, 0), I(NFPE_BPF_JMP | NFPE_BPF_JA | NFPE_BPF_X,
+				   0, 0, 0, 0), EXIT());
+	expect_refusal(d, p, -NFPE_EINVAL, "insn 1: invalid instruction 0xd");
+	PROG(p, MOV64_IMM(0, 0), I(NFPE_BPF_JMP | NFPE_BPF_EXIT | NFPE_BPF_X,
+				   0, 0, 0, 0));
+	expect_refusal(d, p, -NFPE_EINVAL, "insn 1: invalid instruction 0x9d");
 	PROG(p, MOV64_IMM(1, 3), MOV64_IMM(2, 0), CALL_HELPER(23), EXIT());
 	expect_refusal(d, p, -NFPE_EOPNOTSUPP,
 		       "insn 2: helper bpf_redirect (23) not supported by the device");
