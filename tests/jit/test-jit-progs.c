@@ -367,6 +367,24 @@ static void test_call_loop(void)
 	finish(&l);
 }
 
+/* JIT a prepared program for the default device, every optimisation */
+static int compile_default(const struct loaded *l,
+			   struct nfpe_jit_result *res)
+{
+	struct nfpe_jit_caps caps;
+	struct nfpe_jit_prog jp = {
+		.insns = l->in.insns, .n_insns = l->in.n_insns,
+		.facts = l->in.facts, .prog_type = l->in.prog_type,
+		.maps = l->in.maps, .n_maps = l->in.n_maps,
+		.stack_depth = l->in.stack_depth,
+		.n_stack_depth = l->in.n_subprogs,
+		.opts = NFPE_JIT_OPT_ALL,
+	};
+
+	nfpe_jit_caps_default(&caps);
+	return nfpe_jit_compile(&jt_jalloc, &caps, &jp, res);
+}
+
 /* 256 + 256 bytes of stack, both read at variable offsets */
 static void test_stack_frames(void)
 {
@@ -405,25 +423,13 @@ static void test_stack_too_big(void)
 {
 	struct loaded l;
 	struct nfpe_jit_result res;
-	struct nfpe_jit_caps caps;
-	struct nfpe_jit_prog jp;
 	char err[256];
 
 	g_assert_cmpint(prepare("bad_stack", "bad_stack", &l, err,
 				sizeof(err)), ==, 0);
 	g_assert_cmpuint(l.in.stack_depth[0], ==, 256);
 	g_assert_cmpuint(l.in.stack_depth[1], ==, 256);
-	nfpe_jit_caps_default(&caps);
-	jp = (struct nfpe_jit_prog){
-		.insns = l.in.insns, .n_insns = l.in.n_insns,
-		.facts = l.in.facts, .prog_type = l.in.prog_type,
-		.maps = l.in.maps, .n_maps = l.in.n_maps,
-		.stack_depth = l.in.stack_depth,
-		.n_stack_depth = l.in.n_subprogs,
-		.opts = NFPE_JIT_OPT_ALL,
-	};
-	g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &caps, &jp, &res), ==,
-			-NFPE_E2BIG);
+	g_assert_cmpint(compile_default(&l, &res), ==, -NFPE_E2BIG);
 	g_assert_true(g_regex_match_simple("^program needs 5[1-9][0-9] bytes "
 					   "of stack \\(incl\\. call frames\\), "
 					   "device has 512$", res.msg, 0, 0));
@@ -467,24 +473,13 @@ static void test_refused(void)
 		struct loaded l;
 		struct nfpe_jit_result res;
 		char err[256];
-		struct nfpe_jit_caps caps;
-		struct nfpe_jit_prog jp;
 
 		used_maps_only = true;
 		g_assert_cmpint(prepare(cases[k].obj, cases[k].obj, &l, err,
 					sizeof(err)), ==, 0);
 		used_maps_only = false;
-		nfpe_jit_caps_default(&caps);
-		jp = (struct nfpe_jit_prog){
-			.insns = l.in.insns, .n_insns = l.in.n_insns,
-			.facts = l.in.facts, .prog_type = l.in.prog_type,
-			.maps = l.in.maps, .n_maps = l.in.n_maps,
-			.stack_depth = l.in.stack_depth,
-			.n_stack_depth = l.in.n_subprogs,
-			.opts = NFPE_JIT_OPT_ALL,
-		};
-		g_assert_cmpint(nfpe_jit_compile(&jt_jalloc, &caps, &jp, &res),
-				==, -NFPE_EOPNOTSUPP);
+		g_assert_cmpint(compile_default(&l, &res), ==,
+				-NFPE_EOPNOTSUPP);
 		g_assert_cmpstr(res.msg, ==, cases[k].msg);
 		finish(&l);
 	}
