@@ -162,6 +162,25 @@ void qwr(struct fake *f, unsigned p, unsigned q, uint32_t off, uint32_t val)
 	wr(f, NFPE_QUEUE_BASE(p, q) + off, val);
 }
 
+void ring_point(struct fake *f, unsigned p, unsigned q, bool rx,
+		uint64_t base, uint32_t size)
+{
+	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, 0);
+	qwr(f, p, q, rx ? NFPE_Q_RX_BASE_LO : NFPE_Q_TX_BASE_LO,
+	    (uint32_t)base);
+	qwr(f, p, q, rx ? NFPE_Q_RX_BASE_HI : NFPE_Q_TX_BASE_HI,
+	    (uint32_t)(base >> 32));
+	qwr(f, p, q, rx ? NFPE_Q_RX_SIZE : NFPE_Q_TX_SIZE, size);
+}
+
+void ring_restart(struct fake *f, unsigned p, unsigned q, bool rx,
+		  uint32_t nq, uint32_t ctrl, uint32_t tail)
+{
+	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_NUM_QUEUES, nq);
+	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, ctrl | NFPE_PORT_CTRL_ENABLE);
+	qwr(f, p, q, rx ? NFPE_Q_RX_TAIL : NFPE_Q_TX_TAIL, tail);
+}
+
 unsigned tx_vec(unsigned p, unsigned q)
 {
 	return 1 + 2 * (p * NFPE_MAX_QUEUES + q);

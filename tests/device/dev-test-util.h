@@ -57,6 +57,13 @@ void port_up(struct fake *f, unsigned p, unsigned nq, uint32_t ring,
 	     uint32_t buf_len, uint32_t extra_ctrl);
 unsigned tx_vec(unsigned p, unsigned q);
 unsigned rx_vec(unsigned p, unsigned q);
+/* Hostile ring programming (fuzz-device, test-dev-hostile): stop port p
+ * and point ring (p, q), RX or TX, at base with size, whatever they are;
+ * then restart it with nq queues, ctrl | ENABLE and the given tail. */
+void ring_point(struct fake *f, unsigned p, unsigned q, bool rx,
+		uint64_t base, uint32_t size);
+void ring_restart(struct fake *f, unsigned p, unsigned q, bool rx,
+		  uint32_t nq, uint32_t ctrl, uint32_t tail);
 /* Re-post the RX buffers the device has filled. */
 void rx_refill(struct fake *f, unsigned p, unsigned q);
 /* Read back RX descriptor idx of (p, q) and its buffer. */

@@ -114,13 +114,9 @@ static void hostile_ring(GRand *r, struct fake *f)
 	uint32_t size = g_rand_int_range(r, 0, 3) ?
 			8u << g_rand_int_range(r, 0, 10) : rnd_val(r);
 	bool rxr = g_rand_boolean(r);
+	uint32_t nq, ctrl, tail;
 
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, 0);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_BASE_LO : NFPE_Q_TX_BASE_LO,
-	    (uint32_t)base);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_BASE_HI : NFPE_Q_TX_BASE_HI,
-	    (uint32_t)(base >> 32));
-	qwr(f, p, q, rxr ? NFPE_Q_RX_SIZE : NFPE_Q_TX_SIZE, size);
+	ring_point(f, p, q, rxr, base, size);
 	/* random descriptors where they land in guest memory */
 	if (base >= GUEST_BASE && base < GUEST_BASE + GUEST_SIZE - 256) {
 		uint8_t *d = gptr(f, base);
@@ -136,12 +132,12 @@ static void hostile_ring(GRand *r, struct fake *f)
 					  g_rand_int_range(r, 0, 2000));
 		}
 	}
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_NUM_QUEUES,
-	   g_rand_int_range(r, 0, 4));
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, rnd_val(r) | 1);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_TAIL : NFPE_Q_TX_TAIL,
-	    g_rand_int_range(r, 0, 3) ? (uint32_t)g_rand_int_range(r, 0, 40) :
-	    rnd_val(r));
+	/* drawn in this order so a seed replays the same run */
+	nq = g_rand_int_range(r, 0, 4);
+	ctrl = rnd_val(r);
+	tail = g_rand_int_range(r, 0, 3) ?
+	       (uint32_t)g_rand_int_range(r, 0, 40) : rnd_val(r);
+	ring_restart(f, p, q, rxr, nq, ctrl, tail);
 }
 
 static void hostile_rx(GRand *r, struct fake *f)

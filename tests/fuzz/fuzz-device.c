@@ -206,15 +206,11 @@ static void op_ring(struct fake *f, struct in *in)
 	bool rxr = sel & 4;
 	uint64_t base = addr(in);
 	uint32_t size = (sel & 8) ? val(in) : 8u << (u8(in) % 10);
+	uint32_t nq, ctrl, tail;
 
 	if (!(sel & 16))
 		base &= ~15ull;
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, 0);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_BASE_LO : NFPE_Q_TX_BASE_LO,
-	    (uint32_t)base);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_BASE_HI : NFPE_Q_TX_BASE_HI,
-	    (uint32_t)(base >> 32));
-	qwr(f, p, q, rxr ? NFPE_Q_RX_SIZE : NFPE_Q_TX_SIZE, size);
+	ring_point(f, p, q, rxr, base, size);
 	if (base >= GUEST_BASE && base < GUEST_BASE + GUEST_SIZE - 256) {
 		uint8_t *d = gptr(f, base);
 		unsigned i, n = u8(in) & 15;
@@ -225,10 +221,11 @@ static void op_ring(struct fake *f, struct in *in)
 			nfpe_st16(d + 16 * i + 10, u16(in));
 		}
 	}
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_NUM_QUEUES, u8(in) % 4);
-	wr(f, NFPE_PORT_BASE(p) + NFPE_PORT_CTRL, val(in) | 1);
-	qwr(f, p, q, rxr ? NFPE_Q_RX_TAIL : NFPE_Q_TX_TAIL,
-	    (sel & 32) ? val(in) : u8(in) % 40);
+	/* inputs are consumed in this order: the corpus depends on it */
+	nq = u8(in) % 4;
+	ctrl = val(in);
+	tail = (sel & 32) ? val(in) : u8(in) % 40;
+	ring_restart(f, p, q, rxr, nq, ctrl, tail);
 }
 
 static void op_rx(struct fake *f, struct in *in)

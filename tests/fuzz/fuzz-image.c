@@ -11,44 +11,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz-host.h"
 #include "fuzz-setup.h"
 
-static void *fz_alloc(void *opaque, size_t size)
-{
-	return calloc(1, size ? size : 1);
-}
-
-static void fz_free(void *opaque, void *ptr)
-{
-	free(ptr);
-}
-
-static uint32_t fz_random(void *opaque)
-{
-	static uint32_t x = 0x12345678;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return x;
-}
-
-static uint64_t fz_ktime(void *opaque)
-{
-	return 1000000000ull;
-}
-
-static const struct nfpe_alloc alloc = { fz_alloc, fz_free, NULL };
-static const struct nfpe_engine_ops ops = { fz_random, fz_ktime, NULL };
-
-static const uint8_t packet[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x08, 0x00,
-	0x45, 0x00, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x30, 0x39, 0x00, 0x35, 0x00, 0x10, 0x00, 0x00,
-	'n', 'f', 'p', 'e', '-', 'f', 'u', 'z',
-};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	if (!maps) {
-		maps = fuzz_maps_create(&alloc, ids);
+		maps = fuzz_maps_create(&fuzz_host_alloc, ids);
 		t = calloc(1, sizeof(*t));
 		if (!maps || !t)
 			abort();
@@ -73,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nfpe_caps_default(&caps);
 	caps.insn_budget = FUZZ_INSN_BUDGET;
 
-	ret = nfpe_prog_load(&alloc, &caps, maps, data, size, &prog, &err);
+	ret = nfpe_prog_load(&fuzz_host_alloc, &caps, maps, data, size, &prog, &err);
 	if (ret) {
 		if (ret != -NFPE_EINVAL || err.code >= NFPE_IMG_E_NUM ||
 		    err.code == NFPE_IMG_E_OK ||
@@ -82,10 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	env.maps = maps;
-	env.ops = &ops;
+	env.ops = &fuzz_host_ops;
 	env.caps = &caps;
 	nfpe_thread_init(t, 1, 2);
-	if (nfpe_pkt_setup(t, &caps, packet, sizeof(packet), 0))
+	if (nfpe_pkt_setup(t, &caps, fuzz_packet, sizeof(fuzz_packet), 0))
 		abort();
 	nfpe_run(prog, &env, t, &res);
 	if (res.status > NFPE_RUN_FAULT || res.insns > caps.insn_budget ||

@@ -41,41 +41,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "nfpe_jit_user.h"
-#include "nfpe_mc.h"
+#include "fuzz-host.h"
 
 #define FUZZ_INSN_BUDGET 4096
 
-static void *fz_alloc(void *opaque, size_t size)
-{
-	return calloc(1, size ? size : 1);
-}
-
-static void fz_free(void *opaque, void *ptr)
-{
-	free(ptr);
-}
-
-static uint32_t fz_random(void *opaque)
-{
-	return 0x9e3779b9u;
-}
-
-static uint64_t fz_ktime(void *opaque)
-{
-	return 1000000000ull;
-}
-
-static const struct nfpe_alloc alloc = { fz_alloc, fz_free, NULL };
-static const struct nfpe_engine_ops ops = { fz_random, fz_ktime, NULL };
-
-static const uint8_t packet[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x08, 0x00,
-	0x45, 0x00, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x30, 0x39, 0x00, 0x35, 0x00, 0x10, 0x00, 0x00,
-	'n', 'f', 'p', 'e', '-', 'f', 'u', 'z',
-};
 
 static void need_msg(const char *what, const char *msg, size_t cap)
 {
@@ -105,7 +74,7 @@ static void load_and_run(const struct nfpe_jit_input *in,
 		abort();
 	nfpe_caps_default(&caps);
 	caps.insn_budget = FUZZ_INSN_BUDGET;
-	maps = nfpe_maps_create(&alloc, 1 << 20, caps.max_maps, caps.cores);
+	maps = nfpe_maps_create(&fuzz_host_alloc, 1 << 20, caps.max_maps, caps.cores);
 	if (!maps)
 		abort();
 	mt = (struct nfpe_image_map *)(res->image + h->map_off);
@@ -117,17 +86,17 @@ static void load_and_run(const struct nfpe_jit_input *in,
 		if (nfpe_map_create(maps, &decl, &mt[i].map_id))
 			goto out;	/* too big for 1 MiB: not a JIT issue */
 	}
-	if (nfpe_prog_load(&alloc, &caps, maps, res->image, res->image_len,
+	if (nfpe_prog_load(&fuzz_host_alloc, &caps, maps, res->image, res->image_len,
 			   &prog, &verr)) {
 		fprintf(stderr, "JIT image refused by the validator: %s\n",
 			verr.msg);
 		abort();
 	}
 	env.maps = maps;
-	env.ops = &ops;
+	env.ops = &fuzz_host_ops;
 	env.caps = &caps;
 	nfpe_thread_init(t, 0, 0);
-	if (nfpe_pkt_setup(t, &caps, packet, sizeof(packet), 0))
+	if (nfpe_pkt_setup(t, &caps, fuzz_packet, sizeof(fuzz_packet), 0))
 		abort();
 	nfpe_run(prog, &env, t, &rr);
 	if (rr.status > NFPE_RUN_FAULT || rr.insns > caps.insn_budget)

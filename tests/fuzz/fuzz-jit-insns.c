@@ -29,33 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nfpe_jit_user.h"
+#include "fuzz-host.h"
 #include "fuzz-setup.h"
 
 #define MAX_INSNS 256
 
-static void *fz_alloc(void *opaque, size_t size)
-{
-	return calloc(1, size ? size : 1);
-}
-
-static void fz_free(void *opaque, void *ptr)
-{
-	free(ptr);
-}
-
-static uint32_t fz_random(void *opaque)
-{
-	return 0x9e3779b9u;
-}
-
-static uint64_t fz_ktime(void *opaque)
-{
-	return 1000000000ull;
-}
-
-static const struct nfpe_alloc alloc = { fz_alloc, fz_free, NULL };
-static const struct nfpe_jit_alloc jalloc = { fz_alloc, fz_free, NULL };
-static const struct nfpe_engine_ops ops = { fz_random, fz_ktime, NULL };
+static const struct nfpe_jit_alloc jalloc = { fuzz_alloc, fuzz_free, NULL };
 
 static const int32_t helpers[] = {
 	NFPE_BPF_FUNC_map_lookup_elem, NFPE_BPF_FUNC_map_update_elem,
@@ -64,15 +43,6 @@ static const int32_t helpers[] = {
 	NFPE_BPF_FUNC_perf_event_output, NFPE_BPF_FUNC_xdp_adjust_head,
 	NFPE_BPF_FUNC_xdp_adjust_meta, NFPE_BPF_FUNC_xdp_adjust_tail,
 	0, 6, 23, 51, 0x7fffffff,
-};
-
-static const uint8_t packet[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x08, 0x00,
-	0x45, 0x00, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x30, 0x39, 0x00, 0x35, 0x00, 0x10, 0x00, 0x00,
-	'n', 'f', 'p', 'e', '-', 'f', 'u', 'z',
 };
 
 static void check_msg(const char *what, int rc, const char *msg,
@@ -121,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	if (!maps) {
-		maps = fuzz_maps_create(&alloc, ids);
+		maps = fuzz_maps_create(&fuzz_host_alloc, ids);
 		t = calloc(1, sizeof(*t));
 		if (!maps || !t)
 			abort();
@@ -219,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 		mt[i].map_id = s < FUZZ_N_MAPS ? ids[s] : ids[0];
 	}
-	rc = nfpe_prog_load(&alloc, &caps, maps, res.image, res.image_len,
+	rc = nfpe_prog_load(&fuzz_host_alloc, &caps, maps, res.image, res.image_len,
 			    &prog, &verr);
 	if (rc) {
 		size_t need = nfpe_disasm_image(res.image, res.image_len,
@@ -233,10 +203,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	env.maps = maps;
-	env.ops = &ops;
+	env.ops = &fuzz_host_ops;
 	env.caps = &caps;
 	nfpe_thread_init(t, 0, 0);
-	if (nfpe_pkt_setup(t, &caps, packet, sizeof(packet), 0))
+	if (nfpe_pkt_setup(t, &caps, fuzz_packet, sizeof(fuzz_packet), 0))
 		abort();
 	nfpe_run(prog, &env, t, &rr);
 	if (rr.status > NFPE_RUN_FAULT || rr.insns > caps.insn_budget)
