@@ -61,6 +61,7 @@ struct NfpEbpfState {
     uint32_t prop_queues;
     uint32_t prop_max_progs;
     bool prop_fault_inject;
+    uint32_t prop_abi;
 
     struct nfpe_core core;
 };
@@ -309,6 +310,7 @@ static void nfp_ebpf_realize(PCIDevice *pdev, Error **errp)
     props.insn_budget = s->prop_insn_budget;
     props.max_progs = s->prop_max_progs;
     props.fault_inject = s->prop_fault_inject;
+    props.abi = s->prop_abi;
     for (i = 0; i < props.ports; i++) {
         qemu_macaddr_default_if_unset(&s->port[i].conf.macaddr);
         memcpy(props.mac[i], s->port[i].conf.macaddr.a, 6);
@@ -452,6 +454,7 @@ static Property nfp_ebpf_properties[] = {
     DEFINE_PROP_UINT32("max-progs", NfpEbpfState, prop_max_progs,
                        NFPE_DEF_MAX_PROGS),
     DEFINE_PROP_BOOL("fault-inject", NfpEbpfState, prop_fault_inject, false),
+    DEFINE_PROP_UINT32("x-abi", NfpEbpfState, prop_abi, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -471,6 +474,8 @@ static const char *const nfp_ebpf_prop_help[][2] = {
     { "insn-budget", "instructions per packet per program, >= 1" },
     { "max-progs", "program images loaded at once, 1..1024" },
     { "fault-inject", "enable the FAULT_INJECT register (testing)" },
+    { "x-abi", "report this ABI (major << 16 | minor) instead of the "
+      "device's own; 0: own (testing a driver's refusal)" },
 };
 
 static void nfp_ebpf_class_init(ObjectClass *klass, void *data)

@@ -49,8 +49,7 @@ void nfpe_caps_from_props(struct nfpe_core *core)
 		c->max_maps = NFPE_IMAGE_MAX_MAPS;
 
 	memset(a, 0, NFPE_CAP_AREA_SIZE);
-	off = nfpe_cap_u32(a, off, NFPE_CAP_ABI,
-			   NFPE_ABI_MAJOR << 16 | NFPE_ABI_MINOR);
+	off = nfpe_cap_u32(a, off, NFPE_CAP_ABI, nfpe_props_abi(pr));
 	off = nfpe_cap_u32(a, off, NFPE_CAP_CODE_STORE, c->code_store);
 	off = nfpe_cap_u32(a, off, NFPE_CAP_STACK_SIZE, c->stack_size);
 	off = nfpe_cap_u32(a, off, NFPE_CAP_PKT_HEADROOM, c->pkt_headroom);

@@ -457,7 +457,7 @@ uint64_t nfpe_core_mmio_read(struct nfpe_core *core, uint64_t addr,
 		switch (addr) {
 		case NFPE_REG_ID:       val = NFPE_ID_MAGIC; break;
 		case NFPE_REG_ABI:
-			val = NFPE_ABI_MAJOR << 16 | NFPE_ABI_MINOR;
+			val = nfpe_props_abi(&core->props);
 			break;
 		case NFPE_REG_CTRL:     val = core->ctrl; break;
 		case NFPE_REG_STATUS:   val = nfpe_core_status(core); break;

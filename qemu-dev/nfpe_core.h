@@ -67,6 +67,7 @@ struct nfpe_props {
 	uint32_t insn_budget;	/* instructions per packet per program */
 	uint32_t max_progs;	/* loaded images at once */
 	bool fault_inject;	/* NFPE_REG_FAULT_INJECT works */
+	uint32_t abi;		/* ABI reported (testing); 0: NFPE_ABI_* */
 	uint8_t mac[NFPE_MAX_PORTS][6];
 };
 
@@ -88,6 +89,12 @@ struct nfpe_props {
 
 /* Fill props with the defaults above (MACs 52:54:00:f0:00:0p). */
 void nfpe_props_default(struct nfpe_props *props);
+
+/* The ABI the device reports in NFPE_REG_ABI and NFPE_CAP_ABI. */
+static inline uint32_t nfpe_props_abi(const struct nfpe_props *props)
+{
+	return props->abi ? props->abi : NFPE_ABI_MAJOR << 16 | NFPE_ABI_MINOR;
+}
 
 /* ---- What the core needs from its host ---------------------------- */
 

@@ -96,6 +96,28 @@ static void test_caps(void)
 	fake_free(f);
 }
 
+/* x-abi: the register and the capability report what the property says
+ * (the driver's refusal of an unknown major is tested in the VM) */
+static void test_abi_override(void)
+{
+	struct nfpe_props pr;
+	struct fake *f;
+
+	nfpe_props_default(&pr);
+	f = fake_new(&pr);
+	g_assert_cmphex(rd(f, NFPE_REG_ABI), ==,
+			NFPE_ABI_MAJOR << 16 | NFPE_ABI_MINOR);
+	fake_free(f);
+	pr.abi = 0x20003;
+	f = fake_new(&pr);
+	g_assert_cmphex(rd(f, NFPE_REG_ABI), ==, 0x20003);
+	g_assert_cmpuint(rd(f, NFPE_REG_CAP_OFF), ==, NFPE_CAP_AREA);
+	g_assert_cmpuint(rd(f, NFPE_CAP_AREA), ==,
+			 NFPE_CAP_ABI | 4u << 16);
+	g_assert_cmphex(rd(f, NFPE_CAP_AREA + 4), ==, 0x20003);
+	fake_free(f);
+}
+
 static void test_bad_regs(void)
 {
 	struct fake *f = fake_new(NULL);
@@ -361,5 +383,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/device/regs/ring-config", test_ring_cfg);
 	g_test_add_func("/device/regs/props", test_props);
 	g_test_add_func("/device/regs/fault-inject", test_fault_inject);
+	g_test_add_func("/device/regs/abi-override", test_abi_override);
 	return g_test_run();
 }
