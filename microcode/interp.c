@@ -899,25 +899,31 @@ void nfpe_thread_init(struct nfpe_thread *t, uint32_t core, uint32_t thread)
 #define PACKET_MULTICAST	2
 
 /*
- * Frames up to 64 bytes (the common minimum-size case) are copied inline
- * in 16-byte blocks, the last one overlapping the tail: a libc call costs
- * more than the copy.  Longer or tiny frames go to memcpy.
+ * Frames of 16 to 64 bytes (the common minimum-size case) are copied
+ * inline as two or four 16-byte blocks, the outer pair overlapping in
+ * the middle for lengths that are not multiples of 16: no loop, no libc
+ * call.  Longer or tiny frames go to memcpy.
  */
-static inline void pkt_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
+static inline void blk16(uint8_t *dst, const uint8_t *src)
 {
 	uint8_t blk[16];
-	uint32_t i;
 
+	__builtin_memcpy(blk, src, 16);
+	__builtin_memcpy(dst, blk, 16);
+}
+
+static inline void pkt_copy(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
 	if (len < 16 || len > 64) {
 		__builtin_memcpy(dst, src, len);
 		return;
 	}
-	for (i = 0; i + 16 < len; i += 16) {
-		__builtin_memcpy(blk, src + i, 16);
-		__builtin_memcpy(dst + i, blk, 16);
+	blk16(dst, src);
+	blk16(dst + len - 16, src + len - 16);
+	if (len > 32) {
+		blk16(dst + 16, src + 16);
+		blk16(dst + len - 32, src + len - 32);
 	}
-	__builtin_memcpy(blk, src + len - 16, 16);
-	__builtin_memcpy(dst + len - 16, blk, 16);
 }
 
 int nfpe_pkt_setup(struct nfpe_thread *t, const struct nfpe_caps *caps,
