@@ -866,6 +866,7 @@ void nfpe__interp_prepare(struct nfpe_prog *p)
 void nfpe_run(struct nfpe_prog *p, const struct nfpe_env *env,
 	      struct nfpe_thread *t, struct nfpe_run_result *res)
 {
+	/* the translation's entry itself (x86jit.c): a tail call */
 	if (p->use_x86) {
 		p->x86_run(p, env, t, res);
 		return;
