@@ -23,6 +23,7 @@ uint32_t nfpe__x86_refresh(struct xctx *c, const struct nfpe_env *env)
 
 	__builtin_memcpy(c->key, caps, sizeof(c->key));
 	c->key_maps = maps;
+	c->env = env;
 	c->mapmem = NULL;
 	c->mapsz = 0;
 	if (maps && maps == p->maps) {

@@ -5,11 +5,12 @@
  * chosen with nfpe_prog_set_exec().
  *
  * A template translator: one fixed x86 sequence per instruction, guest
- * registers, CSRs, LM and PKT addressed in struct nfpe_thread off r8,
+ * registers, CSRs, LM and PKT addressed in struct nfpe_thread off rdx,
  * the run state in caller-saved registers (r9d instructions left, r10
- * issue cycles, r11 stall cycles, rsi the result, rdi the per-program
- * context struct xctx, x86jit.h), the carry in t->carry; nothing is
- * pushed.  nfpe_run calls the code directly: its entry checks that the
+ * issue cycles, r11 stall cycles, rcx the result, rdi the per-program
+ * context struct xctx, x86jit.h; rax, rsi, r8 scratch), the carry in
+ * t->carry; nothing is pushed, and t and res stay in the registers
+ * nfpe_run passes them in.  nfpe_run calls the code directly: its entry checks that the
  * context was prepared for the run's caps and maps (else the C runtime
  * prepares it), EXIT writes the result, the CYCLES CSR and the program
  * counters itself.  The accounting is the interpreter's (interp.c): a
@@ -24,6 +25,7 @@
 #include "x86jit.h"
 
 #ifdef __x86_64__
+#include <cpuid.h>
 #include <sys/mman.h>
 #include <stddef.h>
 
@@ -44,11 +46,13 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
        R8, R9, R10, R11, R12, R13, R14, R15 };
 /* the run state: all caller-saved, nothing to push at entry */
 #define CTX	RDI		/* struct xctx */
-#define TB	R8		/* struct nfpe_thread */
+#define TB	RDX		/* struct nfpe_thread (the argument t) */
+#define RES	RCX		/* struct nfpe_run_result (the argument res) */
 #define LEFT	R9		/* instructions left (32 bits) */
 #define ISSUE	R10
 #define STALL	R11
-#define RES	RSI		/* struct nfpe_run_result */
+#define T1	RSI		/* scratch, with rax */
+#define T2	R8
 enum { CC_B = 2, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
        CC_L = 0xc, CC_GE, CC_LE, CC_G };
 enum { S_TAKEN, S_BUDGET, S_BUDGET_ENTRY, S_BUDGET_DYN, S_FAULT_EAX,
@@ -128,7 +132,8 @@ static void op_mi(struct em *e, int pfx, int w, uint32_t opc, int reg,
 {
 	if (pfx)
 		b1(e, pfx);
-	rex(e, w, reg, idx, base, 0);
+	/* a byte store of sil/dil (reg 6, 7) needs a REX prefix */
+	rex(e, w, reg, idx, base, opc == 0x88 && reg >= 4 && reg < 8);
 	if (opc > 0xff)
 		b1(e, opc >> 8);
 	b1(e, opc);
@@ -275,7 +280,7 @@ static void spill(struct em *e)
 	op_m(e, 0, 1, 0x89, RES, CTX, X(res));
 }
 
-/* call fn with rdi = the context; the stack is 8 off at entry */
+/* call fn(ctx, esi); the stack is 8 off at entry */
 static void call_c(struct em *e, const void *fn)
 {
 	alu_ri(e, 1, 5, RSP, 8);
@@ -300,6 +305,9 @@ static void call_slow(struct em *e, uint32_t i)
 	jcc_stub(e, CC_NE, S_FAULT_MID, i, 0);
 }
 
+/* BMI2 (shifts by a register without cl): checked by nfpe_x86jit_enable */
+static int have_bmi2;
+
 static int br_cc(uint8_t op)
 {
 	static const uint8_t cc[12] = { CC_E, CC_NE, CC_A, CC_AE, CC_B,
@@ -308,7 +316,8 @@ static int br_cc(uint8_t op)
 	return cc[(op - NFPE_OP_BEQ) >> 1];
 }
 
-/* eax = address of a memory access (checked unless LM absolute) */
+/* eax = address of a memory access (checked unless LM absolute); r8 =
+ * the map memory for MAP */
 static void mem_addr(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 		     uint32_t i, uint32_t n)
 {
@@ -324,12 +333,12 @@ static void mem_addr(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 		alu_ri(e, 0, 7, RAX, NFPE_MAP_RESERVED);
 		jcc_stub(e, CC_B, S_FAULT_EAX, i, 0);
 	}
-	b1(e, 0x48); b1(e, 0x8d); b1(e, 0x48); b1(e, n);  /* lea rcx,[rax+n] */
-	op_m(e, 0, 1, 0x3b, RCX, CTX, sp == NFPE_SPACE_LM ? X(lmsz) :
+	op_m(e, 0, 1, 0x8d, T1, RAX, (int32_t)n);	/* lea rsi, [rax+n] */
+	op_m(e, 0, 1, 0x3b, T1, CTX, sp == NFPE_SPACE_LM ? X(lmsz) :
 	     sp == NFPE_SPACE_PKT ? X(pktsz) : X(mapsz));
 	jcc_stub(e, CC_A, S_FAULT_EAX, i, 0);
 	if (sp == NFPE_SPACE_MAP)
-		op_m(e, 0, 1, 0x8b, RDX, CTX, X(mapmem));
+		op_m(e, 0, 1, 0x8b, T2, CTX, X(mapmem));
 }
 
 static void emit_mem(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
@@ -338,30 +347,30 @@ static void emit_mem(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 	static const uint32_t ld_opc[3] = { 0x0fb6, 0x0fb7, 0x8b };
 	static const uint32_t st_opc[3] = { 0x88, 0x89, 0x89 };
 	uint32_t lg = NFPE_OP_MEM_LOG2(op), sp = NFPE_OP_MEM_SPACE(op);
-	int base = sp == NFPE_SPACE_MAP ? RDX : TB;
+	int base = sp == NFPE_SPACE_MAP ? T2 : TB;
 	int32_t off = sp == NFPE_SPACE_LM ? T(lm) : sp == NFPE_SPACE_PKT ?
 		      T(pkt) : 0;
 
 	mem_addr(e, op, di, i, 1u << lg);
 	if (NFPE_OP_MEM_KIND(op) == 0) {
 		if (lg == 3) {
-			op_mi(e, 0, 0, 0x8b, RCX, base, RAX, 0, off);
-			st_g(e, di->d, RCX);
-			op_mi(e, 0, 0, 0x8b, RCX, base, RAX, 0, off + 4);
-			st_g(e, di->d + 1u, RCX);
+			op_mi(e, 0, 0, 0x8b, T1, base, RAX, 0, off);
+			st_g(e, di->d, T1);
+			op_mi(e, 0, 0, 0x8b, T1, base, RAX, 0, off + 4);
+			st_g(e, di->d + 1u, T1);
 		} else {
-			op_mi(e, 0, 0, ld_opc[lg], RCX, base, RAX, 0, off);
-			st_g(e, di->d, RCX);
+			op_mi(e, 0, 0, ld_opc[lg], T1, base, RAX, 0, off);
+			st_g(e, di->d, T1);
 		}
 		return;
 	}
-	ld_g(e, RCX, di->b);
+	ld_g(e, T1, di->b);
 	if (lg == 3) {
-		op_mi(e, 0, 0, 0x89, RCX, base, RAX, 0, off);
-		ld_g(e, RCX, di->c);
-		op_mi(e, 0, 0, 0x89, RCX, base, RAX, 0, off + 4);
+		op_mi(e, 0, 0, 0x89, T1, base, RAX, 0, off);
+		ld_g(e, T1, di->c);
+		op_mi(e, 0, 0, 0x89, T1, base, RAX, 0, off + 4);
 	} else {
-		op_mi(e, lg == 1 ? 0x66 : 0, 0, st_opc[lg], RCX, base, RAX, 0,
+		op_mi(e, lg == 1 ? 0x66 : 0, 0, st_opc[lg], T1, base, RAX, 0,
 		      off);
 	}
 }
@@ -378,32 +387,32 @@ static void emit_aadd(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 
 	mem_addr(e, op, di, i, n);
 	if (map) {
-		/* lea rcx, [rdx+rax]; test ecx, imm32 */
-		b1(e, 0x48); b1(e, 0x8d); b1(e, 0x0c); b1(e, 0x02);
-		op_r(e, 0, 0xf7, 0, RCX);
+		op_mi(e, 0, 1, 0x8d, T1, T2, RAX, 0, 0); /* lea rsi,[r8+rax] */
+		op_r(e, 0, 0xf7, 0, T1);		/* test esi, imm32 */
 	} else {
 		b1(e, 0xa9);				/* test eax, imm32 */
 	}
 	b4(e, n - 1);
 	jcc_stub(e, CC_NE, S_FAULT_EAX, i, 0);
-	/* the value in rax (MAP: host address in rcx) or rcx (LM) */
+	/* the value in rax (MAP: host address in rsi) or rsi (LM) */
 	if (map) {
 		ld_g(e, RAX, w ? di->c : di->b);
 		if (w) {
 			b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe0); b1(e, 32);
-			ld_g(e, RDX, di->b);		/* rax = c:b */
-			op_r(e, 1, 0x09, RDX, RAX);
+			ld_g(e, T2, di->b);		/* rax = c:b */
+			op_r(e, 1, 0x09, T2, RAX);
 		}
 		b1(e, 0xf0);				/* lock */
-		op_m(e, 0, (int)w, 0x01, RAX, RCX, 0);
+		op_m(e, 0, (int)w, 0x01, RAX, T1, 0);
 	} else {
-		ld_g(e, RCX, w ? di->c : di->b);
+		ld_g(e, T1, w ? di->c : di->b);
 		if (w) {
-			b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe1); b1(e, 32);
-			ld_g(e, RDX, di->b);		/* rcx = c:b */
-			op_r(e, 1, 0x09, RDX, RCX);
+			op_r(e, 1, 0xc1, 4, T1);	/* shl rsi, 32 */
+			b1(e, 32);
+			ld_g(e, T2, di->b);		/* rsi = c:b */
+			op_r(e, 1, 0x09, T2, T1);
 		}
-		op_mi(e, 0, (int)w, 0x01, RCX, TB, RAX, 0, T(lm));
+		op_mi(e, 0, (int)w, 0x01, T1, TB, RAX, 0, T(lm));
 	}
 }
 
@@ -419,20 +428,20 @@ static void emit_exit(struct em *e, uint32_t a)
 	op_m(e, 0, 1, 0x89, RAX, RES, R(status));	/* status 0, ret */
 	op_m(e, 0, 1, 0xc7, 0, RES, R(fault_pc));	/* and fault_addr */
 	b4(e, 0);
-	op_m(e, 0, 0, 0x8b, RCX, CTX, X(budget));
-	op_r(e, 0, 0x29, LEFT, RCX);			/* sub ecx, r9d */
-	op_m(e, 0, 1, 0x89, RCX, RES, R(insns));
+	op_m(e, 0, 0, 0x8b, T1, CTX, X(budget));
+	op_r(e, 0, 0x29, LEFT, T1);			/* sub esi, r9d */
+	op_m(e, 0, 1, 0x89, T1, RES, R(insns));
 	op_m(e, 0, 1, 0x89, STALL, RES, R(stall));
 	op_mi(e, 0, 1, 0x8d, RAX, ISSUE, STALL, 0, 0);	/* lea rax,[r10+r11] */
 	op_m(e, 0, 1, 0x89, RAX, RES, R(cycles));
 	op_m(e, 0, 0, 0x89, RAX, TB, CSR(NFPE_CSR_CYCLES));
-	mov_ri64(e, RDX, e->ctr);
-	op_m(e, 0, 1, 0x81, 0, RDX,
+	mov_ri64(e, T2, e->ctr);
+	op_m(e, 0, 1, 0x81, 0, T2,
 	     (int32_t)offsetof(struct nfpe_prog_counters, runs));
 	b4(e, 1);
-	op_m(e, 0, 1, 0x01, RCX, RDX,
+	op_m(e, 0, 1, 0x01, T1, T2,
 	     (int32_t)offsetof(struct nfpe_prog_counters, insns));
-	op_m(e, 0, 1, 0x01, RAX, RDX,
+	op_m(e, 0, 1, 0x01, RAX, T2,
 	     (int32_t)offsetof(struct nfpe_prog_counters, cycles));
 	b1(e, 0xc3);					/* ret */
 }
@@ -496,10 +505,23 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		st_g(e, d, RAX);
 		return 0;
 	case NFPE_OP_SHL: case NFPE_OP_SHR: case NFPE_OP_ASR:
-		ld_g(e, RCX, b);
 		ld_g(e, RAX, a);
+		ld_g(e, T1, b);
+		if (have_bmi2) {
+			/* shlx/shrx/sarx eax, eax, esi */
+			b1(e, 0xc4); b1(e, 0xe2);
+			b1(e, op == NFPE_OP_SHL ? 0x49 : op == NFPE_OP_SHR ?
+			   0x4b : 0x4a);
+			b1(e, 0xf7); b1(e, 0xc0);
+			st_g(e, d, RAX);
+			return 0;
+		}
+		/* the count in cl: res (rcx) aside meanwhile */
+		op_r(e, 1, 0x89, RES, T2);		/* mov r8, rcx */
+		op_r(e, 0, 0x89, T1, RCX);		/* mov ecx, esi */
 		op_r(e, 0, 0xd3, op == NFPE_OP_SHL ? 4 : op == NFPE_OP_SHR ?
 		     5 : 7, RAX);
+		op_r(e, 1, 0x89, T2, RES);		/* mov rcx, r8 */
 		st_g(e, d, RAX);
 		return 0;
 	case NFPE_OP_SHLI: case NFPE_OP_SHRI: case NFPE_OP_ASRI:
@@ -521,16 +543,16 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		b4(e, imm);
 		st_g(e, d, RAX);
 		return 0;
-	case NFPE_OP_MULHU:
+	case NFPE_OP_MULHU: case NFPE_OP_MULHUI:
+		/* 32x32 -> 64 in one 64-bit multiply (rdx is t) */
 		ld_g(e, RAX, a);
-		op_m(e, 0, 0, 0xf7, 4, TB, GR(b));	/* mul dword [b] */
-		st_g(e, d, RDX);
-		return 0;
-	case NFPE_OP_MULHUI:
-		ld_g(e, RAX, a);
-		mov_ri(e, RCX, imm);
-		op_r(e, 0, 0xf7, 4, RCX);		/* mul ecx */
-		st_g(e, d, RDX);
+		if (op == NFPE_OP_MULHU)
+			ld_g(e, T1, b);
+		else
+			mov_ri(e, T1, imm);
+		op_r(e, 1, 0x0faf, RAX, T1);		/* imul rax, rsi */
+		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe8); b1(e, 32); /* shr rax */
+		st_g(e, d, RAX);
 		return 0;
 	case NFPE_OP_BSWAP16:
 		op_m(e, 0, 0, 0x0fb7, RAX, TB, GR(a));
@@ -577,23 +599,24 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		alu_ri(e, 0, 5, RAX, 1);
 		op_m(e, 0, 0, 0x89, RAX, CTX, X(sp));
 		op_mi(e, 0, 0, 0x8b, RAX, CTX, RAX, 2, X(rstack));
-		/* rcx = &code[eax]: the run totals of the return address */
-		op_r(e, 0, 0x89, RAX, RCX);		/* mov ecx, eax */
-		b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe1); b1(e, 5); /* shl rcx,5 */
-		op_m(e, 0, 1, 0x03, RCX, CTX, X(code));
-		op_m(e, 0, 0, 0x3b, LEFT, RCX,
+		/* rsi = &code[eax]: the run totals of the return address */
+		op_r(e, 0, 0x89, RAX, T1);		/* mov esi, eax */
+		op_r(e, 1, 0xc1, 4, T1);		/* shl rsi, 5 */
+		b1(e, 5);
+		op_m(e, 0, 1, 0x03, T1, CTX, X(code));
+		op_m(e, 0, 0, 0x3b, LEFT, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_n));
 		jcc_stub(e, CC_B, S_BUDGET_DYN, i, 0);
-		op_m(e, 0, 0, 0x2b, LEFT, RCX,
+		op_m(e, 0, 0, 0x2b, LEFT, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_n));
-		op_m(e, 0, 0, 0x8b, RDX, RCX,
+		op_m(e, 0, 0, 0x8b, T2, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_cost));
-		op_r(e, 1, 0x01, RDX, ISSUE);
-		op_m(e, 0, 0, 0x8b, RDX, RCX,
+		op_r(e, 1, 0x01, T2, ISSUE);
+		op_m(e, 0, 0, 0x8b, T2, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_stall));
-		op_r(e, 1, 0x01, RDX, STALL);
-		op_m(e, 0, 1, 0x8b, RCX, CTX, X(addr));
-		b1(e, 0xff); b1(e, 0x24); b1(e, 0xc1);	/* jmp [rcx+rax*8] */
+		op_r(e, 1, 0x01, T2, STALL);
+		op_m(e, 0, 1, 0x8b, T1, CTX, X(addr));
+		op_mi(e, 0, 0, 0xff, 4, T1, RAX, 3, 0);	/* jmp [rsi+rax*8] */
 		return 0;
 	case NFPE_OP_EXIT:
 		emit_exit(e, a);
@@ -680,30 +703,30 @@ static void emit_stub(struct em *e, const struct stub *s)
 }
 
 /*
- * Entry, called by nfpe_run as (prog, env, t, res).  The context's
+ * Entry, called by nfpe_run as (prog, env, t, res): t and res stay in
+ * rdx and rcx.  The context's
  * derived fields hold for the env whose caps bytes 0..15 and maps equal
  * its key: checked here (SSE compare), else nfpe__x86_refresh() first.
  * Then the run state into registers and the entry's run is entered.
  * Returns the entry's offset.  Also emits the slow exit (faults and
  * budget stops: the run state into the context, nfpe__x86_finish).
  */
-static uint32_t prologue(struct em *e, uint32_t entry, int has_call)
+static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
+			 int uses_env)
 {
 	const struct nfpe_dinsn *di = &e->code[entry];
-	uint32_t start, refresh, to_back, back;
+	uint32_t start, refresh, to_back;
 
 	e->slow_exit = (uint32_t)e->len;
 	spill(e);
 	mov_ri64(e, RAX, (uint64_t)(uintptr_t)nfpe__x86_finish);
 	b1(e, 0xff); b1(e, 0xe0);			/* jmp rax */
 
-	/* another env: the derived fields first (keeps rsi, rdx, rcx) */
+	/* another env: the derived fields first (keeps rdx, rcx) */
 	refresh = (uint32_t)e->len;
-	b1(e, 0x51); b1(e, 0x52); b1(e, 0x56);		/* push rcx, rdx, rsi */
-	mov_ri64(e, RAX, (uint64_t)(uintptr_t)nfpe__x86_refresh);
-	b1(e, 0xff); b1(e, 0xd0);			/* call rax */
-	b1(e, 0x5e); b1(e, 0x5a); b1(e, 0x59);		/* pop rsi, rdx, rcx */
-	mov_ri64(e, CTX, e->ctx);
+	b1(e, 0x52); b1(e, 0x51);			/* push rdx, rcx */
+	call_c(e, (const void *)nfpe__x86_refresh);	/* (ctx, env) */
+	b1(e, 0x59); b1(e, 0x5a);			/* pop rcx, rdx */
 	op_r(e, 0, 0x89, RAX, LEFT);			/* mov r9d, eax */
 	to_back = jcc_fwd(e, -1);
 
@@ -725,11 +748,9 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call)
 	op_m(e, 0, 1, 0x3b, RAX, CTX, X(key_maps));
 	jcc_to(e, CC_NE, refresh);
 	op_m(e, 0, 0, 0x89, LEFT, CTX, X(budget));
-	back = (uint32_t)e->len;
+	if (uses_env)		/* only random and ktime need it */
+		op_m(e, 0, 1, 0x89, RSI, CTX, X(env));
 	fwd_here(e, to_back);
-	op_m(e, 0, 1, 0x89, RSI, CTX, X(env));
-	op_r(e, 1, 0x89, RCX, RES);			/* mov rsi, rcx */
-	op_r(e, 1, 0x89, RDX, TB);			/* mov r8, rdx */
 	op_m(e, 0, 0, 0xc7, 0, TB, GR(NFPE_RZ_IDX));
 	b4(e, 0);
 	op_m(e, 0, 0, 0x83, 4, TB, T(carry));		/* and [carry], 1 */
@@ -746,7 +767,6 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call)
 	mov_ri(e, STALL, di->run_stall);
 	if (entry != 0)			/* else instruction 0 follows */
 		jmp_insn(e, entry);
-	(void)back;
 	return start;
 }
 
@@ -792,7 +812,7 @@ static void translate(struct nfpe_prog *p)
 	uint8_t *mem;
 	size_t code_max, code_size;
 	uint32_t start;
-	int has_call = 0;
+	int has_call = 0, uses_env = 0;
 
 	__builtin_memset(&e, 0, sizeof(e));
 	j = a->alloc(a->opaque, sizeof(*j));
@@ -827,6 +847,8 @@ static void translate(struct nfpe_prog *p)
 		}
 		j->op[i] = op == NFPE_OP_ENG ? (uint16_t)(0x100 | di->tgt) : op;
 		has_call |= op == NFPE_OP_CALL || op == NFPE_OP_RET;
+		uses_env |= op == NFPE_OP_ENG && (di->tgt == NFPE_ENG_RANDOM ||
+						  di->tgt == NFPE_ENG_KTIME);
 	}
 	/* the context page first: its address is in the code */
 	code_max = (e.cap + 4095) & ~(size_t)4095;
@@ -841,7 +863,7 @@ static void translate(struct nfpe_prog *p)
 	c = (struct xctx *)(void *)mem;
 	e.ctx = (uint64_t)(uintptr_t)c;
 	e.ctr = (uint64_t)(uintptr_t)&p->ctr;
-	start = prologue(&e, p->entry, has_call);
+	start = prologue(&e, p->entry, has_call, uses_env);
 	for (i = 0; i < n && !e.full; i++) {
 		e.off[i] = (uint32_t)e.len;
 		if (emit_insn(&e, (uint8_t)(uintptr_t)p->code[i].h, i, n)) {
@@ -879,6 +901,7 @@ static void translate(struct nfpe_prog *p)
 		struct nfpe_env env = { p->maps, NULL, &p->caps };
 
 		nfpe__x86_refresh(c, &env);
+		c->env = NULL;
 	}
 	p->x86_run = (void (*)(struct nfpe_prog *, const struct nfpe_env *,
 			       struct nfpe_thread *,
@@ -903,6 +926,10 @@ out:
 
 int nfpe_x86jit_enable(int on)
 {
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		have_bmi2 = !!(b & (1u << 8));
 	nfpe__x86jit_hook = on ? translate : NULL;
 	return 0;
 }

@@ -13,7 +13,7 @@
 enum { K_OK, K_BUDGET, K_FAULT, K_FAULT_MID };
 
 /*
- * One per translated program, in a read+write page mapped right after
+ * One per translated program, in a read+write page mapped right before
  * the code (page-aligned, so key[] can be an aligned SSE operand).
  * Runs of one program are serialised by the caller (as for the
  * interpreter's counters), so the per-run part can live here too.
@@ -35,9 +35,9 @@ struct xctx {
 	uint32_t kind, pc, fault_addr;
 	uint32_t sp;
 	uint32_t rstack[NFPE_CALL_DEPTH];
-	struct nfpe_thread *t;		/* spilled from r8 */
-	struct nfpe_run_result *res;	/* spilled from rsi */
-	const struct nfpe_env *env;
+	struct nfpe_thread *t;		/* spilled from rdx */
+	struct nfpe_run_result *res;	/* spilled from rcx */
+	const struct nfpe_env *env;	/* set only if random/ktime are used */
 	/* per program */
 	const struct nfpe_dinsn *code;
 	void *const *addr;		/* host address of each instruction */
