@@ -305,8 +305,12 @@ static void call_slow(struct em *e, uint32_t i)
 	jcc_stub(e, CC_NE, S_FAULT_MID, i, 0);
 }
 
-/* BMI2 (shifts by a register without cl): checked by nfpe_x86jit_enable */
-static int have_bmi2;
+/*
+ * BMI2 (shifts by a register without cl): the CPU's, checked by
+ * nfpe_x86jit_enable; have_bmi2 is what the current translation uses.
+ */
+static int cpu_bmi2, have_bmi2;
+int nfpe__x86jit_no_bmi2;
 
 static int br_cc(uint8_t op)
 {
@@ -815,6 +819,7 @@ static void translate(struct nfpe_prog *p)
 	int has_call = 0, uses_env = 0;
 
 	__builtin_memset(&e, 0, sizeof(e));
+	have_bmi2 = cpu_bmi2 && !nfpe__x86jit_no_bmi2;
 	j = a->alloc(a->opaque, sizeof(*j));
 	if (!j) {
 		why(p, "out of memory");
@@ -929,7 +934,7 @@ int nfpe_x86jit_enable(int on)
 	unsigned int a, b, c, d;
 
 	if (__get_cpuid_count(7, 0, &a, &b, &c, &d))
-		have_bmi2 = !!(b & (1u << 8));
+		cpu_bmi2 = !!(b & (1u << 8));
 	nfpe__x86jit_hook = on ? translate : NULL;
 	return 0;
 }

@@ -45,6 +45,13 @@ struct xctx {
 	const uint16_t *op;		/* opcode, ENG: 0x100 | engine */
 };
 
+/*
+ * Nonzero: programs translated from now on do not use BMI2 (shifts by
+ * a register go through cl), as on a CPU without it.  For
+ * tests/microcode/test-x86jit.c; nothing else sets it.
+ */
+extern int nfpe__x86jit_no_bmi2;
+
 /* x86jit-rt.c, called from the translated code (rdi = the context) */
 uint32_t nfpe__x86_refresh(struct xctx *c, const struct nfpe_env *env);
 uint32_t nfpe__x86_slow_op(struct xctx *c, uint32_t i);
