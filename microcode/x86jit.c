@@ -74,6 +74,8 @@ struct em {
 	const struct nfpe_dinsn *code;
 	uint64_t ctx;			/* address of struct xctx */
 	uint64_t ctr;			/* address of the program's counters */
+	uint64_t map;			/* address of the program's map slots */
+	uint32_t n_maps;
 };
 
 static void b1(struct em *e, uint32_t v)
@@ -450,6 +452,65 @@ static void emit_exit(struct em *e, uint32_t a)
 	b1(e, 0xc3);					/* ret */
 }
 
+/*
+ * Map lookup, the most frequent engine command: the checks of
+ * nfpe__x86_slow_op inline (slot in r[a], key at r[a+2] in the space
+ * the b flags name, faults with the same address) and a direct call of
+ * nfpe_map_prog_lookup(maps, map_id, key, core).
+ */
+static void emit_lookup(struct em *e, const struct nfpe_dinsn *di,
+			uint32_t i)
+{
+	uint32_t sp = di->b & 3;
+	int32_t lim = sp == NFPE_SPACE_LM ? X(lmsz) : sp == NFPE_SPACE_PKT ?
+		      X(pktsz) : X(mapsz);
+
+	ld_g(e, RAX, di->a);				/* slot */
+	op_m(e, 0, 1, 0x83, 7, CTX, X(maps));		/* cmp [maps], 0 */
+	b1(e, 0);
+	jcc_stub(e, CC_E, S_FAULT_EAX, i, 0);
+	alu_ri(e, 0, 7, RAX, e->n_maps);
+	jcc_stub(e, CC_AE, S_FAULT_EAX, i, 0);
+	op_r(e, 0, 0x69, T1, RAX);			/* imul esi, eax, */
+	b4(e, sizeof(struct nfpe_prog_map));
+	mov_ri64(e, T2, e->map);
+	op_r(e, 1, 0x01, T1, T2);			/* r8 = &map[slot] */
+	ld_g(e, RAX, di->a + 2u);			/* key address */
+	if (sp != NFPE_SPACE_LM && sp != NFPE_SPACE_PKT) {
+		alu_ri(e, 0, 7, RAX, NFPE_MAP_RESERVED);
+		jcc_stub(e, CC_B, S_FAULT_EAX, i, 0);
+	}
+	op_m(e, 0, 0, 0x8b, T1, T2,
+	     (int32_t)offsetof(struct nfpe_prog_map, key_size));
+	op_r(e, 1, 0x01, RAX, T1);			/* add rsi, rax */
+	op_m(e, 0, 1, 0x3b, T1, CTX, lim);
+	jcc_stub(e, CC_A, S_FAULT_EAX, i, 0);
+	if (sp == NFPE_SPACE_LM || sp == NFPE_SPACE_PKT)
+		op_mi(e, 0, 1, 0x8d, RAX, TB, RAX, 0, sp == NFPE_SPACE_LM ?
+		      T(lm) : T(pkt));			/* lea rax, [t+..] */
+	else
+		op_m(e, 0, 1, 0x03, RAX, CTX, X(mapmem));
+	/* the engine's latency now: r8 is lost in the call */
+	op_m(e, 0, 0, 0x8b, T1, T2,
+	     (int32_t)offsetof(struct nfpe_prog_map, lat_lookup));
+	op_r(e, 1, 0x01, T1, STALL);
+	spill(e);
+	op_m(e, 0, 0, 0x8b, RCX, TB, T(core));
+	op_m(e, 0, 0, 0x8b, RSI, T2,
+	     (int32_t)offsetof(struct nfpe_prog_map, map_id));
+	op_r(e, 1, 0x89, RAX, RDX);			/* mov rdx, rax */
+	op_m(e, 0, 1, 0x8b, RDI, CTX, X(maps));
+	call_c(e, (const void *)nfpe_map_prog_lookup);
+	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
+	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
+	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
+	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
+	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	st_g(e, di->d, RAX);
+	op_m(e, 0, 0, 0xc7, 0, TB, GR(di->d + 1u));
+	b4(e, 0);
+}
+
 /* Returns 0, or nonzero if instruction i cannot be translated. */
 static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 {
@@ -575,7 +636,10 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 	case NFPE_OP_DIVU64: case NFPE_OP_DIVU64I:
 	case NFPE_OP_MODU64: case NFPE_OP_MODU64I:
 	case NFPE_OP_ENG:
-		call_slow(e, i);
+		if (di->tgt == NFPE_ENG_MAP_LOOKUP)
+			emit_lookup(e, di, i);
+		else
+			call_slow(e, i);
 		return 0;
 	case NFPE_OP_AADD_LM32: case NFPE_OP_AADD_LM64:
 	case NFPE_OP_AADD_MAP32: case NFPE_OP_AADD_MAP64:
@@ -868,6 +932,8 @@ static void translate(struct nfpe_prog *p)
 	c = (struct xctx *)(void *)mem;
 	e.ctx = (uint64_t)(uintptr_t)c;
 	e.ctr = (uint64_t)(uintptr_t)&p->ctr;
+	e.map = (uint64_t)(uintptr_t)p->map;
+	e.n_maps = p->n_maps;
 	start = prologue(&e, p->entry, has_call, uses_env);
 	for (i = 0; i < n && !e.full; i++) {
 		e.off[i] = (uint32_t)e.len;
