@@ -14,11 +14,12 @@ enum { K_OK, K_BUDGET, K_FAULT, K_FAULT_MID };
 
 /*
  * One per translated program, in a read+write page mapped right before
- * the code (page-aligned, so key[] can be an aligned SSE operand).
+ * the code.
  * Runs of one program are serialised by the caller (as for the
  * interpreter's counters), so the per-run part can live here too.
  *
- * key/key_maps: the caps bytes 0..15 (stack and packet geometry) and
+ * key/key_maps: the caps bytes 0..15 (stack and packet geometry; the
+ * entry compares bytes 4..15) and
  * env->maps the derived fields (lmsz, pktsz, mapmem, mapsz, maps) were
  * computed for.  The code's entry compares them with the run's env and
  * calls nfpe__x86_refresh() only when they differ.
