@@ -20,6 +20,7 @@ uint32_t nfpe__x86_refresh(struct xctx *c, const struct nfpe_env *env)
 	const struct nfpe_prog *p = c->p;
 	const struct nfpe_caps *caps = env && env->caps ? env->caps : &p->caps;
 	struct nfpe_maps *maps = env ? env->maps : NULL;
+	uint32_t k;
 
 	__builtin_memcpy(c->key, caps, sizeof(c->key));
 	c->key_maps = maps;
@@ -40,6 +41,11 @@ uint32_t nfpe__x86_refresh(struct xctx *c, const struct nfpe_env *env)
 	c->lmsz = nfpe__lm_size(caps);
 	c->pktsz = nfpe__pkt_size(caps);
 	c->budget = caps->insn_budget;
+	for (k = 0; k < 4; k++) {
+		c->lim[NFPE_SPACE_LM][k] = (int64_t)c->lmsz - (1 << k);
+		c->lim[NFPE_SPACE_PKT][k] = (int64_t)c->pktsz - (1 << k);
+		c->lim[NFPE_SPACE_MAP][k] = (int64_t)c->mapsz - (1 << k);
+	}
 	return c->budget;
 }
 

@@ -55,7 +55,8 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 #define T2	R8
 enum { CC_B = 2, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
        CC_L = 0xc, CC_GE, CC_LE, CC_G };
-enum { S_TAKEN, S_BUDGET, S_BUDGET_ENTRY, S_BUDGET_DYN, S_FAULT_EAX,
+enum { S_TAKEN, S_BUDGET, S_BUDGET_T, S_BUDGET_ENTRY, S_BUDGET_DYN,
+       S_FAULT_EAX,
        S_FAULT_MID, S_FAULT_END };
 
 struct stub {
@@ -247,17 +248,25 @@ static void jcc_to(struct em *e, int cc, uint32_t at)
 	b4(e, (uint32_t)(at - (e->len + 4)));
 }
 
-/* Arrival at instruction k by a transfer: budget check, run totals. */
-static void enter(struct em *e, uint32_t k)
+/*
+ * Arrival at instruction k by a transfer: budget check, run totals
+ * (plus the extra issue cycle of a taken branch).  The budget stub adds
+ * the run length back to r9d.
+ */
+static void enter_x(struct em *e, uint32_t k, uint32_t extra)
 {
 	const struct nfpe_dinsn *di = &e->code[k];
 
-	alu_ri(e, 0, 7, LEFT, di->run_n);
-	jcc_stub(e, CC_B, S_BUDGET, 0, k);
-	alu_ri(e, 0, 5, LEFT, di->run_n);
-	alu_ri(e, 1, 0, ISSUE, di->run_cost);
+	alu_ri(e, 0, 5, LEFT, di->run_n);		/* sub: CF if short */
+	jcc_stub(e, CC_B, extra ? S_BUDGET_T : S_BUDGET, 0, k);
+	alu_ri(e, 1, 0, ISSUE, di->run_cost + extra);
 	if (di->run_stall)
 		alu_ri(e, 1, 0, STALL, di->run_stall);
+}
+
+static void enter(struct em *e, uint32_t k)
+{
+	enter_x(e, k, 0);
 }
 
 /*
@@ -340,16 +349,17 @@ static void mem_addr(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 		mov_ri(e, RAX, di->imm);	/* validated at load */
 		return;
 	}
-	ld_g(e, RAX, di->a);
-	alu_ri(e, 0, 0, RAX, di->imm);		/* zero-extends to rax */
+	ld_g(e, RAX, di->a);			/* zero-extends to rax */
+	if (di->imm)
+		alu_ri(e, 0, 0, RAX, di->imm);
 	if (sp == NFPE_SPACE_MAP) {
 		alu_ri(e, 0, 7, RAX, NFPE_MAP_RESERVED);
 		jcc_stub(e, CC_B, S_FAULT_EAX, i, 0);
 	}
-	op_m(e, 0, 1, 0x8d, T1, RAX, (int32_t)n);	/* lea rsi, [rax+n] */
-	op_m(e, 0, 1, 0x3b, T1, CTX, sp == NFPE_SPACE_LM ? X(lmsz) :
-	     sp == NFPE_SPACE_PKT ? X(pktsz) : X(mapsz));
-	jcc_stub(e, CC_A, S_FAULT_EAX, i, 0);
+	/* addr + n <= size, as addr <= size - n (signed: may be < 0) */
+	op_m(e, 0, 1, 0x3b, RAX, CTX, X(lim) + 8 * (int32_t)(4 * sp +
+	     (uint32_t)__builtin_ctz(n)));
+	jcc_stub(e, CC_G, S_FAULT_EAX, i, 0);
 	if (sp == NFPE_SPACE_MAP)
 		op_m(e, 0, 1, 0x8b, T2, CTX, X(mapmem));
 }
@@ -679,11 +689,9 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		op_r(e, 1, 0xc1, 4, T1);		/* shl rsi, 5 */
 		b1(e, 5);
 		op_m(e, 0, 1, 0x03, T1, CTX, X(code));
-		op_m(e, 0, 0, 0x3b, LEFT, T1,
-		     (int32_t)offsetof(struct nfpe_dinsn, run_n));
-		jcc_stub(e, CC_B, S_BUDGET_DYN, i, 0);
 		op_m(e, 0, 0, 0x2b, LEFT, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_n));
+		jcc_stub(e, CC_B, S_BUDGET_DYN, i, 0);
 		op_m(e, 0, 0, 0x8b, T2, T1,
 		     (int32_t)offsetof(struct nfpe_dinsn, run_cost));
 		op_r(e, 1, 0x01, T2, ISSUE);
@@ -741,39 +749,56 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 
 static void emit_stub(struct em *e, const struct stub *s)
 {
+	const struct nfpe_dinsn *dk = &e->code[s->k];
+	uint32_t kind = K_BUDGET, pc = s->i;
+
 	put4(e, s->patch, (uint32_t)(e->len - (s->patch + 4)));
 	switch (s->kind) {
 	case S_TAKEN:
 		/* a taken branch costs one more issue cycle */
-		op_r(e, 1, 0xff, 0, ISSUE);		/* inc r10 */
-		enter(e, s->k);
+		enter_x(e, s->k, 1);
 		jmp_insn(e, s->k);
 		return;
-	case S_BUDGET_DYN:
-		op_m(e, 0, 0, 0x89, RAX, CTX, X(pc));
+	case S_BUDGET_T:
+		op_r(e, 1, 0xff, 0, ISSUE);		/* inc r10 */
+		/* fall through */
+	case S_BUDGET:
+		alu_ri(e, 0, 0, LEFT, dk->run_n);	/* undo the sub */
+		pc = s->k;
 		break;
 	case S_BUDGET_ENTRY:
 		/* the entry's run was not entered: nothing issued */
+		alu_ri(e, 0, 0, LEFT, dk->run_n);
 		op_r(e, 0, 0x31, ISSUE, ISSUE);
 		op_r(e, 0, 0x31, STALL, STALL);
-		/* fall through */
+		pc = s->k;
+		break;
+	case S_BUDGET_DYN:
+		/* rsi = &code[eax], eax the return address */
+		op_m(e, 0, 0, 0x03, LEFT, T1,
+		     (int32_t)offsetof(struct nfpe_dinsn, run_n));
+		op_m(e, 0, 0, 0x89, RAX, CTX, X(pc));
+		pc = UINT32_MAX;
+		break;
 	case S_FAULT_EAX:
 		op_m(e, 0, 0, 0x89, RAX, CTX, X(fault_addr));
-		/* fall through */
-	default:
-		op_m(e, 0, 0, 0xc7, 0, CTX, X(pc));
-		b4(e, s->kind == S_BUDGET || s->kind == S_BUDGET_ENTRY ? s->k :
-		   s->i);
-		if (s->kind == S_FAULT_END) {
-			op_m(e, 0, 0, 0xc7, 0, CTX, X(fault_addr));
-			b4(e, s->k);
-		}
+		kind = K_FAULT_MID;
+		break;
+	case S_FAULT_END:
+		op_m(e, 0, 0, 0xc7, 0, CTX, X(fault_addr));
+		b4(e, s->k);
+		kind = K_FAULT;
+		break;
+	default:			/* S_FAULT_MID: fault_addr is set */
+		kind = K_FAULT_MID;
 		break;
 	}
+	if (pc != UINT32_MAX) {
+		op_m(e, 0, 0, 0xc7, 0, CTX, X(pc));
+		b4(e, pc);
+	}
 	op_m(e, 0, 0, 0xc7, 0, CTX, X(kind));
-	b4(e, s->kind == S_BUDGET || s->kind == S_BUDGET_DYN ||
-	      s->kind == S_BUDGET_ENTRY ? K_BUDGET :
-	      s->kind == S_FAULT_END ? K_FAULT : K_FAULT_MID);
+	b4(e, kind);
 	jmp_to(e, e->slow_exit);
 }
 
@@ -838,9 +863,8 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
 		b4(e, 0);
 	}
 	/* enter the entry's run: its totals are the first values */
-	alu_ri(e, 0, 7, LEFT, di->run_n);
-	jcc_stub(e, CC_B, S_BUDGET_ENTRY, 0, entry);
 	alu_ri(e, 0, 5, LEFT, di->run_n);
+	jcc_stub(e, CC_B, S_BUDGET_ENTRY, 0, entry);
 	mov_ri(e, ISSUE, di->run_cost);
 	mov_ri(e, STALL, di->run_stall);
 	if (entry != 0)			/* else instruction 0 follows */

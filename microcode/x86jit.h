@@ -29,6 +29,7 @@ struct xctx {
 	const struct nfpe_maps *key_maps;
 	uint8_t *mapmem;
 	uint64_t lmsz, pktsz, mapsz;
+	int64_t lim[3][4];		/* [space][log2 n]: size - n */
 	struct nfpe_maps *maps;		/* NULL: map commands fault */
 	/* per run */
 	uint64_t issue, stall;		/* spilled from r10, r11 */
