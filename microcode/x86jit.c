@@ -528,6 +528,50 @@ static void emit_lookup(struct em *e, const struct nfpe_dinsn *di,
 	b4(e, 0);
 }
 
+/*
+ * Group-1 ALU d = a OP b (digit: 0 add 1 or 2 adc 3 sbb 4 and 5 sub
+ * 6 xor; cin: the carry in), in place on d's register slot when d is
+ * a (or b, for the commutative ones): flags and result are the same.
+ */
+static void alu_rr(struct em *e, int digit, int cin, uint32_t d, uint32_t a,
+		   uint32_t b)
+{
+	int comm = digit != 3 && digit != 5;
+
+	if (cin)		/* adc/sbb instead of add/sub */
+		digit = digit == 0 ? 2 : 3;
+	if (d == a || (comm && d == b)) {
+		ld_g(e, RAX, d == a ? b : a);
+		if (cin)
+			carry_in(e);
+		op_m(e, 0, 0, (uint32_t)(digit << 3 | 1), RAX, TB, GR(d));
+		return;
+	}
+	ld_g(e, RAX, a);
+	if (cin)
+		carry_in(e);
+	op_m(e, 0, 0, (uint32_t)(digit << 3 | 3), RAX, TB, GR(b));
+	st_g(e, d, RAX);
+}
+
+/* d = a OP imm, the same (digit already adc/sbb where cin) */
+static void alu_imm(struct em *e, int digit, int cin, uint32_t d,
+		    uint32_t a, uint32_t imm)
+{
+	if (d == a) {
+		if (cin)
+			carry_in(e);
+		op_m(e, 0, 0, 0x81, digit, TB, GR(d));
+		b4(e, imm);
+		return;
+	}
+	ld_g(e, RAX, a);
+	if (cin)
+		carry_in(e);
+	alu_ri(e, 0, digit, RAX, imm);
+	st_g(e, d, RAX);
+}
+
 /* Returns 0, or nonzero if instruction i cannot be translated. */
 static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 {
@@ -547,22 +591,16 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		return 0;
 	case NFPE_OP_ADD: case NFPE_OP_ADDC:
 	case NFPE_OP_SUB: case NFPE_OP_SUBB:
-		ld_g(e, RAX, a);
-		if (op == NFPE_OP_ADDC || op == NFPE_OP_SUBB)
-			carry_in(e);
-		op_m(e, 0, 0, op == NFPE_OP_ADD ? 0x03 : op == NFPE_OP_ADDC ?
-		     0x13 : op == NFPE_OP_SUB ? 0x2b : 0x1b, RAX, TB, GR(b));
-		st_g(e, d, RAX);
+		alu_rr(e, op == NFPE_OP_ADD || op == NFPE_OP_ADDC ? 0 :
+		       op == NFPE_OP_SUB ? 5 : 5, op == NFPE_OP_ADDC ||
+		       op == NFPE_OP_SUBB, d, a, b);
 		set_carry(e);
 		return 0;
 	case NFPE_OP_ADDI: case NFPE_OP_ADDCI:
 	case NFPE_OP_SUBI: case NFPE_OP_SUBBI:
-		ld_g(e, RAX, a);
-		if (op == NFPE_OP_ADDCI || op == NFPE_OP_SUBBI)
-			carry_in(e);
-		alu_ri(e, 0, op == NFPE_OP_ADDI ? 0 : op == NFPE_OP_ADDCI ? 2 :
-		       op == NFPE_OP_SUBI ? 5 : 3, RAX, imm);
-		st_g(e, d, RAX);
+		alu_imm(e, op == NFPE_OP_ADDI ? 0 : op == NFPE_OP_ADDCI ? 2 :
+			op == NFPE_OP_SUBI ? 5 : 3, op == NFPE_OP_ADDCI ||
+			op == NFPE_OP_SUBBI, d, a, imm);
 		set_carry(e);
 		return 0;
 	case NFPE_OP_RSUBI: case NFPE_OP_RSUBBI:
@@ -575,16 +613,12 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 		set_carry(e);
 		return 0;
 	case NFPE_OP_AND: case NFPE_OP_OR: case NFPE_OP_XOR:
-		ld_g(e, RAX, a);
-		op_m(e, 0, 0, op == NFPE_OP_AND ? 0x23 : op == NFPE_OP_OR ?
-		     0x0b : 0x33, RAX, TB, GR(b));
-		st_g(e, d, RAX);
+		alu_rr(e, op == NFPE_OP_AND ? 4 : op == NFPE_OP_OR ? 1 : 6, 0,
+		       d, a, b);
 		return 0;
 	case NFPE_OP_ANDI: case NFPE_OP_ORI: case NFPE_OP_XORI:
-		ld_g(e, RAX, a);
-		alu_ri(e, 0, op == NFPE_OP_ANDI ? 4 : op == NFPE_OP_ORI ? 1 : 6,
-		       RAX, imm);
-		st_g(e, d, RAX);
+		alu_imm(e, op == NFPE_OP_ANDI ? 4 : op == NFPE_OP_ORI ? 1 : 6,
+			0, d, a, imm);
 		return 0;
 	case NFPE_OP_SHL: case NFPE_OP_SHR: case NFPE_OP_ASR:
 		ld_g(e, RAX, a);
@@ -609,6 +643,12 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 	case NFPE_OP_SHLI: case NFPE_OP_SHRI: case NFPE_OP_ASRI:
 		if (imm > 31)
 			return -1;
+		if (d == a) {		/* in place: shl dword [d], imm */
+			op_m(e, 0, 0, 0xc1, op == NFPE_OP_SHLI ? 4 :
+			     op == NFPE_OP_SHRI ? 5 : 7, TB, GR(d));
+			b1(e, imm);
+			return 0;
+		}
 		ld_g(e, RAX, a);
 		op_r(e, 0, 0xc1, op == NFPE_OP_SHLI ? 4 : op == NFPE_OP_SHRI ?
 		     5 : 7, RAX);
@@ -727,13 +767,12 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 
 		if (i + 1 >= n)
 			return -1;
-		ld_g(e, RAX, a);
-		if (is_imm && is_test) {
-			b1(e, 0xa9);			/* test eax, imm32 */
+		if (is_imm) {			/* test/cmp dword [a], imm */
+			op_m(e, 0, 0, is_test ? 0xf7 : 0x81, is_test ? 0 : 7,
+			     TB, GR(a));
 			b4(e, imm);
-		} else if (is_imm) {
-			alu_ri(e, 0, 7, RAX, imm);
 		} else {
+			ld_g(e, RAX, a);
 			op_m(e, 0, 0, is_test ? 0x85 : 0x3b, RAX, TB, GR(b));
 		}
 		jcc_stub(e, br_cc(op), S_TAKEN, i, di->tgt);
