@@ -938,12 +938,10 @@ int nfpe_pkt_setup(struct nfpe_thread *t, const struct nfpe_caps *caps,
 		return -NFPE_EINVAL;
 	if (len > size - head)
 		return -NFPE_E2BIG;
-	if (len >= 6) {
-		if (mem_ld32(f) == 0xffffffffu && mem_ld16(f + 4) == 0xffff)
-			type = PACKET_BROADCAST;
-		else if (f[0] & 1)
-			type = PACKET_MULTICAST;
-	}
+	/* the group bit first: unicast, the common case, is one test */
+	if (len >= 6 && (f[0] & 1))
+		type = mem_ld32(f) == 0xffffffffu && mem_ld16(f + 4) == 0xffff ?
+		       PACKET_BROADCAST : PACKET_MULTICAST;
 	/* __sk_buff->protocol: the __be16 ethertype, read as a u32 */
 	if (len >= NFPE_ETH_HLEN)
 		proto = mem_ld16(f + 12);
