@@ -8,8 +8,6 @@
  */
 #include "x86jit.h"
 
-#ifdef __x86_64__
-
 /*
  * The run's caps, map memory and map engine, as interp() derives them
  * from env; remembered with the key the code's entry compares.
@@ -207,6 +205,3 @@ void nfpe__x86_finish(struct xctx *c)
 	counter_add(&p->ctr.errors, 1);
 }
 
-#else
-typedef int nfpe__x86jit_rt_empty;	/* ISO C: no empty file */
-#endif /* __x86_64__ */

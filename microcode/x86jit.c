@@ -42,8 +42,10 @@ struct x86jit {
 #define GR(i)	(T(gpr) + 4 * (int32_t)(i))
 #define CSR(i)	(T(csr) + 4 * (int32_t)(i))
 
-enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
-       R8, R9, R10, R11, R12, R13, R14, R15 };
+enum {
+	RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+	R8, R9, R10, R11, R12, R13, R14, R15
+};
 /* the run state: all caller-saved, nothing to push at entry */
 #define CTX	RDI		/* struct xctx */
 #define TB	RDX		/* struct nfpe_thread (the argument t) */
@@ -53,11 +55,15 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 #define STALL	R11
 #define T1	RSI		/* scratch, with rax */
 #define T2	R8
-enum { CC_B = 2, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
-       CC_L = 0xc, CC_GE, CC_LE, CC_G };
-enum { S_TAKEN, S_BUDGET, S_BUDGET_T, S_BUDGET_ENTRY, S_BUDGET_DYN,
-       S_FAULT_EAX,
-       S_FAULT_MID, S_FAULT_END };
+enum {
+	CC_B = 2, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
+	CC_L = 0xc, CC_GE, CC_LE, CC_G
+};
+/* stubs after the code: S_BUDGET_T is a budget stop after a taken branch */
+enum {
+	S_TAKEN, S_BUDGET, S_BUDGET_T, S_BUDGET_ENTRY, S_BUDGET_DYN,
+	S_FAULT_EAX, S_FAULT_MID, S_FAULT_END
+};
 
 struct stub {
 	uint32_t patch, kind, i, k;
@@ -338,8 +344,10 @@ static int br_cc(uint8_t op)
 	return cc[(op - NFPE_OP_BEQ) >> 1];
 }
 
-/* eax = address of a memory access (checked unless LM absolute); r8 =
- * the map memory for MAP */
+/*
+ * eax = address of a memory access (checked unless LM absolute); r8 =
+ * the map memory for MAP
+ */
 static void mem_addr(struct em *e, uint8_t op, const struct nfpe_dinsn *di,
 		     uint32_t i, uint32_t n)
 {
@@ -878,8 +886,7 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
 	jcc_to(e, CC_E, refresh);
 	op_m(e, 0, 0, 0x8b, LEFT, RAX,
 	     (int32_t)offsetof(struct nfpe_caps, insn_budget));
-	/* scalar compares: an SSE compare measured ~5 ns slower per run
-	 * (rsi is still env) */
+	/* two scalar compares (rsi is still env): SSE was ~5 ns slower */
 	op_m(e, 0, 1, 0x8b, T2, RAX, 4);		/* stack_size, headroom */
 	op_m(e, 0, 1, 0x3b, T2, CTX, X(key) + 4);
 	jcc_to(e, CC_NE, refresh);

@@ -60,8 +60,12 @@ static void run_env(struct vmside *s, uint32_t kind, uint32_t budget)
 	case 1:
 		nfpe_run(s->prog, NULL, s->vm.t, &s->res);
 		return;
-	case 2: env.caps = NULL; break;
-	case 3: env.maps = NULL; break;
+	case 2:
+		env.caps = NULL;
+		break;
+	case 3:
+		env.maps = NULL;
+		break;
 	case 4:
 		caps.stack_size = 256;
 		caps.pkt_size = 300;
@@ -71,9 +75,14 @@ static void run_env(struct vmside *s, uint32_t kind, uint32_t budget)
 		caps.insn_budget = budget;
 		env.caps = &caps;
 		break;
-	case 6: env.maps = s->other; break;
-	case 7: env.ops = NULL; break;
-	default: break;
+	case 6:
+		env.maps = s->other;
+		break;
+	case 7:
+		env.ops = NULL;
+		break;
+	default:
+		break;
 	}
 	nfpe_run(s->prog, &env, s->vm.t, &s->res);
 }
