@@ -580,6 +580,30 @@ static void alu_imm(struct em *e, int digit, int cin, uint32_t d,
 	st_g(e, d, RAX);
 }
 
+/*
+ * adj_head/tail/meta: a direct call of nfpe__eng_adj(t, pktsz, engine,
+ * r[a]) as nfpe__x86_slow_op makes it (they cannot fault), the
+ * engine's latency (interp.c sets the same at load) and the result.
+ */
+static void emit_adj(struct em *e, const struct nfpe_dinsn *di)
+{
+	spill(e);
+	op_m(e, 0, 0, 0x8b, RSI, CTX, X(pktsz));
+	op_m(e, 0, 0, 0x8b, RCX, TB, GR(di->a));
+	op_r(e, 1, 0x89, TB, RDI);			/* mov rdi, rdx (t) */
+	mov_ri(e, RDX, di->tgt);
+	call_c(e, (const void *)nfpe__eng_adj);
+	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
+	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
+	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
+	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
+	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	alu_ri(e, 1, 0, STALL, nfpe__eng_latency(di->tgt, 0, 0));
+	st_g(e, di->d, RAX);
+	b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe8); b1(e, 32);	/* shr rax,32 */
+	st_g(e, di->d + 1u, RAX);
+}
+
 /* Returns 0, or nonzero if instruction i cannot be translated. */
 static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 {
@@ -703,6 +727,8 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 	case NFPE_OP_ENG:
 		if (di->tgt == NFPE_ENG_MAP_LOOKUP)
 			emit_lookup(e, di, i);
+		else if (di->tgt >= NFPE_ENG_ADJ_HEAD)
+			emit_adj(e, di);
 		else
 			call_slow(e, i);
 		return 0;
