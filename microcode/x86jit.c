@@ -83,6 +83,8 @@ struct em {
 	uint64_t ctr;			/* address of the program's counters */
 	uint64_t map;			/* address of the program's map slots */
 	uint32_t n_maps;
+	int creg;			/* the carry lives in ebx */
+	int pushed;			/* rbx pushed: the stack is aligned */
 };
 
 static void b1(struct em *e, uint32_t v)
@@ -276,20 +278,31 @@ static void enter(struct em *e, uint32_t k)
 }
 
 /*
- * The carry lives in the low byte of t->carry (0 or 1; the entry clears
- * the other bits).  carry_in reads it with a byte-sized access, so the
- * load is forwarded from setc's byte store (a wider load would stall
- * until the store retires): adding 0xff sets CF exactly when the byte
- * is 1.  It leaves 0 or 0xff in the byte, but every instruction that
- * takes the carry in also sets it (setc) right after.
+ * The carry: in ebx (pushed at entry, stored back at the end) in
+ * programs that read it (addc, subb, ...), where a chain through memory
+ * costs a store-to-load forwarding per link; else only written, in the
+ * low byte of t->carry (0 or 1; the entry clears the other bits).
+ * Without ebx, carry_in reads it with a byte-sized access, so the load
+ * is forwarded from setc's byte store (a wider load would stall until
+ * the store retires): adding 0xff sets CF exactly when the byte is 1.
+ * It leaves 0 or 0xff in the byte, but every instruction that takes the
+ * carry in also sets it (setc) right after.
  */
 static void set_carry(struct em *e)
 {
+	if (e->creg) {
+		b1(e, 0x0f); b1(e, 0x92); b1(e, 0xc3);	/* setc bl */
+		return;
+	}
 	op_m(e, 0, 0, 0x0f92, 0, TB, T(carry));		/* setc [carry] */
 }
 
 static void carry_in(struct em *e)
 {
+	if (e->creg) {
+		b1(e, 0x0f); b1(e, 0xba); b1(e, 0xe3); b1(e, 0); /* bt ebx, 0 */
+		return;
+	}
 	op_m(e, 0, 0, 0x80, 0, TB, T(carry));		/* add [carry], 0xff */
 	b1(e, 0xff);
 }
@@ -307,11 +320,22 @@ static void spill(struct em *e)
 /* call fn(ctx, esi); the stack is 8 off at entry */
 static void call_c(struct em *e, const void *fn)
 {
-	alu_ri(e, 1, 5, RSP, 8);
+	if (!e->pushed)
+		alu_ri(e, 1, 5, RSP, 8);
 	mov_ri64(e, RAX, (uint64_t)(uintptr_t)fn);
 	b1(e, 0xff); b1(e, 0xd0);			/* call rax */
-	alu_ri(e, 1, 0, RSP, 8);
+	if (!e->pushed)
+		alu_ri(e, 1, 0, RSP, 8);
 	mov_ri64(e, CTX, e->ctx);
+}
+
+/* ebx (the carry register, if any) back to t->carry, rbx restored */
+static void carry_out(struct em *e)
+{
+	if (!e->creg)
+		return;
+	op_m(e, 0, 0, 0x89, RBX, TB, T(carry));
+	b1(e, 0x5b);					/* pop rbx */
 }
 
 /* nfpe__x86_slow_op(ctx, i); nonzero: fault in the middle of the run */
@@ -474,6 +498,7 @@ static void emit_exit(struct em *e, uint32_t a)
 	     (int32_t)offsetof(struct nfpe_prog_counters, insns));
 	op_m(e, 0, 1, 0x01, RAX, T2,
 	     (int32_t)offsetof(struct nfpe_prog_counters, cycles));
+	carry_out(e);
 	b1(e, 0xc3);					/* ret */
 }
 
@@ -891,6 +916,7 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
 	uint32_t start, refresh, to_back;
 
 	e->slow_exit = (uint32_t)e->len;
+	carry_out(e);
 	spill(e);
 	mov_ri64(e, RAX, (uint64_t)(uintptr_t)nfpe__x86_finish);
 	b1(e, 0xff); b1(e, 0xe0);			/* jmp rax */
@@ -928,8 +954,16 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
 	fwd_here(e, to_back);
 	op_m(e, 0, 0, 0xc7, 0, TB, GR(NFPE_RZ_IDX));
 	b4(e, 0);
-	op_m(e, 0, 0, 0x83, 4, TB, T(carry));		/* and [carry], 1 */
-	b1(e, 1);
+	if (e->creg) {
+		b1(e, 0x53);				/* push rbx */
+		e->pushed = 1;
+		op_m(e, 0, 0, 0x8b, RBX, TB, T(carry));
+		op_r(e, 0, 0x83, 4, RBX);		/* and ebx, 1 */
+		b1(e, 1);
+	} else {
+		op_m(e, 0, 0, 0x83, 4, TB, T(carry));	/* and [carry], 1 */
+		b1(e, 1);
+	}
 	if (has_call) {
 		op_m(e, 0, 0, 0xc7, 0, CTX, X(sp));
 		b4(e, 0);
@@ -1022,6 +1056,9 @@ static void translate(struct nfpe_prog *p)
 		}
 		j->op[i] = op == NFPE_OP_ENG ? (uint16_t)(0x100 | di->tgt) : op;
 		has_call |= op == NFPE_OP_CALL || op == NFPE_OP_RET;
+		e.creg |= op == NFPE_OP_ADDC || op == NFPE_OP_ADDCI ||
+			  op == NFPE_OP_SUBB || op == NFPE_OP_SUBBI ||
+			  op == NFPE_OP_RSUBBI;
 		uses_env |= op == NFPE_OP_ENG && (di->tgt == NFPE_ENG_RANDOM ||
 						  di->tgt == NFPE_ENG_KTIME);
 	}
