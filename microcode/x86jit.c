@@ -903,7 +903,7 @@ static void emit_stub(struct em *e, const struct stub *s)
 /*
  * Entry, called by nfpe_run as (prog, env, t, res): t and res stay in
  * rdx and rcx.  The context's
- * derived fields hold for the env whose caps bytes 4..15 and maps equal
+ * derived fields hold for the env whose stack_size, pkt_size and maps equal
  * its key: checked here, else nfpe__x86_refresh() first.
  * Then the run state into registers and the entry's run is entered.
  * Returns the entry's offset.  Also emits the slow exit (faults and
@@ -939,8 +939,8 @@ static uint32_t prologue(struct em *e, uint32_t entry, int has_call,
 	op_m(e, 0, 0, 0x8b, LEFT, RAX,
 	     (int32_t)offsetof(struct nfpe_caps, insn_budget));
 	/* two scalar compares (rsi is still env): SSE was ~5 ns slower */
-	op_m(e, 0, 1, 0x8b, T2, RAX, 4);		/* stack_size, headroom */
-	op_m(e, 0, 1, 0x3b, T2, CTX, X(key) + 4);
+	op_m(e, 0, 0, 0x8b, T2, RAX, 4);		/* stack_size */
+	op_m(e, 0, 0, 0x3b, T2, CTX, X(key) + 4);
 	jcc_to(e, CC_NE, refresh);
 	op_m(e, 0, 0, 0x8b, T2, RAX, 12);		/* pkt_size */
 	op_m(e, 0, 0, 0x3b, T2, CTX, X(key) + 12);

@@ -19,9 +19,8 @@ enum { K_OK, K_BUDGET, K_FAULT, K_FAULT_MID };
  * interpreter's counters), so the per-run part can live here too.
  *
  * key/key_maps: the caps bytes 0..15 (stack and packet geometry; the
- * entry compares bytes 4..15) and
- * env->maps the derived fields (lmsz, pktsz, mapmem, mapsz, maps) were
- * computed for.  The code's entry compares them with the run's env and
+ * entry compares stack_size and pkt_size) and env->maps the derived
+ * fields (lmsz, pktsz, lim, mapmem, mapsz, maps) were computed for.  The code's entry compares them with the run's env and
  * calls nfpe__x86_refresh() only when they differ.
  */
 struct xctx {
