@@ -1007,8 +1007,12 @@ static void why(struct nfpe_prog *p, const char *msg)
 	p->x86_why[k] = 0;
 }
 
-/* Bytes of code per instruction at most, stubs included (generous). */
-#define MAX_PER_INSN	320
+/*
+ * Bytes of code per instruction at most, stubs included: an inline map
+ * lookup with its key in MAP space is the largest, 377 (test-x86jit's
+ * /x86jit/big translates 1500 of them in a row).
+ */
+#define MAX_PER_INSN	512
 
 static void translate(struct nfpe_prog *p)
 {

@@ -532,6 +532,51 @@ static void test_x86_envs(void)
 	g_assert_cmpuint(stat_budget, >, n_progs / 20);
 }
 
+/*
+ * The largest translations per instruction back to back: 1500 map
+ * lookups with the key in MAP space (the largest), then 1500 of div64,
+ * atomic adds on MAP and taken branches.  The code buffer must hold
+ * them (else the program stays interpreted, and diff_run fails).
+ */
+static void test_x86_big(void)
+{
+	struct mct_image *im = mct_image_new(NFPE_PROG_XDP);
+	uint32_t gpr[NFPE_NUM_GPRS] = { 0 }, k;
+	uint8_t frame[64] = { 0 };
+	uint8_t *img;
+	size_t len;
+
+	g_assert_cmpuint(mct_map(im, 1, NFPE_BPF_MAP_HASH, 4, 8, 8), ==, 0);
+	g_assert_cmpuint(mct_map(im, 2, NFPE_BPF_MAP_ARRAY, 4, 16, 4), ==, 1);
+	mct_entry(im, 0, NFPE_ENTRY_MAIN);
+	mct_emit(im, MCT_R(IMMED, 12, 0, 0, 1));
+	mct_emit(im, MCT_R(IMMED, 14, 0, 0, 100));
+	for (k = 0; k < 3000; k++) {
+		switch (k < 1500 ? 0 : k % 4) {
+		case 0:
+			mct_eng(im, 10, 12, NFPE_ENG_MAP_LOOKUP,
+				NFPE_ENG_FLAGS(NFPE_SPACE_MAP, 0));
+			break;
+		case 1:
+			mct_emit(im, MCT_R(DIVU64I, 4, 2, 0, 7));
+			break;
+		case 2:
+			mct_emit(im, MCT_R(AADD_MAP64, 0, 14, 4, 0));
+			break;
+		default:
+			mct_emit(im, MCT_ENC_B(NFPE_OP_BNEI, 12, mct_pc(im) + 1,
+					       5));
+			break;
+		}
+	}
+	mct_emit(im, MCT_R(EXIT, 0, 10, 0, 0));
+	img = mct_image_build(im, &len);
+	mct_image_free(im);
+	g_assert_true(diff_run(img, len, 1, frame, sizeof(frame), gpr, 0,
+			       100000, 2, 0));
+	g_free(img);
+}
+
 /* The benchmark programs, on a few frames each. */
 static void test_x86_bench_progs(void)
 {
@@ -570,5 +615,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86jit/all-ops", test_x86_all_ops);
 	g_test_add_func("/x86jit/bench-progs", test_x86_bench_progs);
 	g_test_add_func("/x86jit/envs", test_x86_envs);
+	g_test_add_func("/x86jit/big", test_x86_big);
 	return g_test_run();
 }
