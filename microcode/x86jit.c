@@ -8,12 +8,13 @@
  * registers, CSRs, LM and PKT addressed in struct nfpe_thread off rdx,
  * the run state in caller-saved registers (r9d instructions left, r10
  * issue cycles, r11 stall cycles, rcx the result, rdi the per-program
- * context struct xctx, x86jit.h; rax, rsi, r8 scratch), the carry in
- * t->carry; nothing is pushed, and t and res stay in the registers
- * nfpe_run passes them in.  nfpe_run calls the code directly: its entry checks that the
- * context was prepared for the run's caps and maps (else the C runtime
- * prepares it), EXIT writes the result, the CYCLES CSR and the program
- * counters itself.  The accounting is the interpreter's (interp.c): a
+ * context struct xctx, x86jit.h; rax, rsi, r8 scratch); t and res stay
+ * in the registers nfpe_run passes them in.  The carry is in ebx (the
+ * only register pushed) in programs that read it, else in t->carry.
+ * nfpe_run calls the code directly: its entry checks that the context
+ * was prepared for the run's caps and maps (else the C runtime prepares
+ * it), EXIT writes the result, the CYCLES CSR and the program counters
+ * itself.  The accounting is the interpreter's (interp.c): a
  * control transfer to instruction k checks and adds k's run totals
  * (enter), straight-line code does none; a fault in the middle of a
  * run, a budget stop and the call/ret faults leave through stubs
@@ -46,7 +47,7 @@ enum {
 	RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 	R8, R9, R10, R11, R12, R13, R14, R15
 };
-/* the run state: all caller-saved, nothing to push at entry */
+/* the run state: all caller-saved (see the top) */
 #define CTX	RDI		/* struct xctx */
 #define TB	RDX		/* struct nfpe_thread (the argument t) */
 #define RES	RCX		/* struct nfpe_run_result (the argument res) */
@@ -317,7 +318,10 @@ static void spill(struct em *e)
 	op_m(e, 0, 1, 0x89, RES, CTX, X(res));
 }
 
-/* call fn(ctx, esi); the stack is 8 off at entry */
+/*
+ * call fn (rdi is the context): rsp is 8 off 16-byte alignment in the
+ * code, 16-byte aligned with rbx pushed
+ */
 static void call_c(struct em *e, const void *fn)
 {
 	if (!e->pushed)
