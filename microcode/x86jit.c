@@ -86,6 +86,7 @@ struct em {
 	uint32_t n_maps;
 	int creg;			/* the carry lives in ebx */
 	int pushed;			/* rbx pushed: the stack is aligned */
+	int bmi2;			/* shlx/shrx/sarx for register shifts */
 };
 
 static void b1(struct em *e, uint32_t v)
@@ -359,9 +360,9 @@ static void call_slow(struct em *e, uint32_t i)
 
 /*
  * BMI2 (shifts by a register without cl): the CPU's, checked by
- * nfpe_x86jit_enable; have_bmi2 is what the current translation uses.
+ * nfpe_x86jit_enable (struct em's bmi2: what a translation uses).
  */
-static int cpu_bmi2, have_bmi2;
+static int cpu_bmi2;
 int nfpe__x86jit_no_bmi2;
 
 static int br_cc(uint8_t op)
@@ -684,7 +685,7 @@ static int emit_insn(struct em *e, uint8_t op, uint32_t i, uint32_t n)
 	case NFPE_OP_SHL: case NFPE_OP_SHR: case NFPE_OP_ASR:
 		ld_g(e, RAX, a);
 		ld_g(e, T1, b);
-		if (have_bmi2) {
+		if (e->bmi2) {
 			/* shlx/shrx/sarx eax, eax, esi */
 			b1(e, 0xc4); b1(e, 0xe2);
 			b1(e, op == NFPE_OP_SHL ? 0x49 : op == NFPE_OP_SHR ?
@@ -1031,7 +1032,7 @@ static void translate(struct nfpe_prog *p)
 	int has_call = 0, uses_env = 0;
 
 	__builtin_memset(&e, 0, sizeof(e));
-	have_bmi2 = cpu_bmi2 && !nfpe__x86jit_no_bmi2;
+	e.bmi2 = cpu_bmi2 && !nfpe__x86jit_no_bmi2;
 	j = a->alloc(a->opaque, sizeof(*j));
 	if (!j) {
 		why(p, "out of memory");
