@@ -221,7 +221,9 @@ void nfpe_run(struct nfpe_prog *prog, const struct nfpe_env *env,
  * program was not translated (it keeps running on the interpreter).
  * nfpe_x86jit_enable returns -NFPE_EOPNOTSUPP on hosts other than x86-64.
  * Uses mmap/mprotect (write, then read+execute), unlike the rest of the
- * library, and is not linked into the QEMU device.
+ * library, and is not linked into the QEMU device.  Runs of one
+ * translated program must not overlap (its per-run state lives with the
+ * translation); runs of different programs may.
  */
 enum nfpe_exec { NFPE_EXEC_INTERP = 0, NFPE_EXEC_X86 = 1 };
 int nfpe_x86jit_enable(int on);

@@ -580,6 +580,9 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 		       bp->label, profile_iters, rr.ret, pr->mc_per_pkt);
 		goto done;
 	}
+	/* --dpdk-int: only DPDK's interpreter runs (fixed count, below) */
+	if (profile)
+		goto dpdk;
 	MEASURE(pr->ns[0], (nfpe_pkt_setup(t, caps, frame, FRAME_LEN, 0),
 			    nfpe_run(prog, &env, t, &rr)));
 	pr->have[0] = true;
@@ -628,6 +631,7 @@ static void run_prog(const char *dir, const struct bench_prog *bp,
 	}
 
 	/* ---- DPDK adapter ---- */
+dpdk:
 	{
 		struct nfpe_bpf_insn *d = calloc(in.n_insns, sizeof(*d));
 		static struct rte_bpf_xsym xs[66];

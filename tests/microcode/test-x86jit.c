@@ -21,6 +21,7 @@
 #include <string.h>
 #include "mc-test-util.h"
 #include "internal.h"
+#include "x86jit.h"
 #include "../bench/bench-progs.h"
 
 /* test-fused.c's generator (rnd, insn, gen); its main is not ours */
@@ -38,9 +39,60 @@ struct vmside {
 	struct nfpe_prog *prog;
 	struct nfpe_run_result res;
 	uint32_t hash, arr;
+	struct nfpe_maps *other;	/* maps the program is not bound to */
 };
 
+/*
+ * Environments other than the load's (the translation prepares its
+ * context for one env and must notice any other): 0 the VM's, 1 none,
+ * 2 no caps, 3 no maps, 4 smaller stack and packet space, 5 another
+ * budget, 6 other maps, 7 no engine ops.
+ */
+#define ENV_KINDS	8
+
+static void run_env(struct vmside *s, uint32_t kind, uint32_t budget)
+{
+	struct nfpe_env env = s->vm.env;
+	struct nfpe_caps caps = s->vm.caps;
+
+	memset(&s->res, 0, sizeof(s->res));
+	switch (kind) {
+	case 1:
+		nfpe_run(s->prog, NULL, s->vm.t, &s->res);
+		return;
+	case 2:
+		env.caps = NULL;
+		break;
+	case 3:
+		env.maps = NULL;
+		break;
+	case 4:
+		caps.stack_size = 256;
+		caps.pkt_size = 300;
+		env.caps = &caps;
+		break;
+	case 5:
+		caps.insn_budget = budget;
+		env.caps = &caps;
+		break;
+	case 6:
+		env.maps = s->other;
+		break;
+	case 7:
+		env.ops = NULL;
+		break;
+	default:
+		break;
+	}
+	nfpe_run(s->prog, &env, s->vm.t, &s->res);
+}
+
 static uint32_t stat_ok, stat_fault, stat_budget, stat_rejected;
+
+static uint32_t budget_pick(void)
+{
+	return rnd(3) ? 100000 : 1 + rnd(60);
+}
 
 /* with_maps 1: the random programs' maps; 2: the benchmarks' (ids 1, 2) */
 static void vm_setup(struct vmside *s, uint32_t budget, int with_maps)
@@ -48,6 +100,8 @@ static void vm_setup(struct vmside *s, uint32_t budget, int with_maps)
 	memset(s, 0, sizeof(*s));
 	mct_vm_init(&s->vm, with_maps == 2 ? 16 * X_MAP_MEM : X_MAP_MEM);
 	s->vm.caps.insn_budget = budget;
+	s->other = nfpe_maps_create(&mct_alloc, 4096, 4, 1);
+	g_assert_nonnull(s->other);
 	if (with_maps == 2) {
 		g_assert_cmpuint(mct_vm_map(&s->vm, NFPE_BPF_MAP_HASH, 16, 8,
 					    1024), ==, 1);
@@ -69,13 +123,21 @@ static void vm_setup(struct vmside *s, uint32_t budget, int with_maps)
 	}
 }
 
+static void vm_free(struct vmside *s)
+{
+	nfpe_maps_destroy(s->other);
+	mct_vm_fini(&s->vm);
+}
+
 /*
  * Load img in both VMs (translated in x), run with the same registers
  * and packet, compare.  Returns 0 if the validator refused the image.
+ * envs: each packet runs in a random environment (run_env).
  */
 static int diff_run(const uint8_t *img, size_t len, int with_maps,
 		    const uint8_t *frame, uint32_t flen, const uint32_t *gpr,
-		    uint32_t carry, uint32_t budget, uint32_t packets)
+		    uint32_t carry, uint32_t budget, uint32_t packets,
+		    int envs)
 {
 	struct vmside in, x;
 	struct nfpe_prog_counters ci, cx;
@@ -89,8 +151,8 @@ static int diff_run(const uint8_t *img, size_t len, int with_maps,
 	ret = nfpe_prog_load(&mct_alloc, &in.vm.caps, in.vm.maps, img, len,
 			     &in.prog, &err);
 	if (ret) {
-		mct_vm_fini(&in.vm);
-		mct_vm_fini(&x.vm);
+		vm_free(&in);
+		vm_free(&x);
 		if (stat_rejected++ < 3)
 			g_test_message("refused: %s", err.msg);
 		return 0;
@@ -117,8 +179,15 @@ static int diff_run(const uint8_t *img, size_t len, int with_maps,
 			memcpy(x.vm.t->gpr, gpr, NFPE_NUM_GPRS * 4);
 			in.vm.t->carry = x.vm.t->carry = carry;
 		}
-		mct_vm_run(&in.vm, in.prog, &in.res);
-		mct_vm_run(&x.vm, x.prog, &x.res);
+		if (envs) {
+			uint32_t kind = rnd(ENV_KINDS), b = budget_pick();
+
+			run_env(&in, kind, b);
+			run_env(&x, kind, b);
+		} else {
+			mct_vm_run(&in.vm, in.prog, &in.res);
+			mct_vm_run(&x.vm, x.prog, &x.res);
+		}
 		g_assert_cmpuint(in.res.status, ==, x.res.status);
 		g_assert_cmpuint(in.res.ret, ==, x.res.ret);
 		g_assert_cmpuint(in.res.fault_pc, ==, x.res.fault_pc);
@@ -140,8 +209,8 @@ static int diff_run(const uint8_t *img, size_t len, int with_maps,
 	stat_budget += x.res.status == NFPE_RUN_BUDGET;
 	nfpe_prog_free(in.prog);
 	nfpe_prog_free(x.prog);
-	mct_vm_fini(&in.vm);
-	mct_vm_fini(&x.vm);
+	vm_free(&in);
+	vm_free(&x);
 	return 1;
 }
 
@@ -155,10 +224,6 @@ static void random_state(uint8_t *frame, uint32_t *gpr)
 		gpr[j] = rnd(4) ? rnd(128) : rnd(0xffffffffu);
 }
 
-static uint32_t budget_pick(void)
-{
-	return rnd(3) ? 100000 : 1 + rnd(60);
-}
 
 static void test_x86_fused_gen(void)
 {
@@ -174,7 +239,7 @@ static void test_x86_fused_gen(void)
 
 		random_state(frame, gpr);
 		g_assert_true(diff_run(img, len, 0, frame, 14 + rnd(80), gpr,
-				       rnd(2), budget_pick(), 1));
+				       rnd(2), budget_pick(), 1, 0));
 		g_free(img);
 	}
 	g_test_message("2000 programs: %u ok, %u faults, %u out of budget",
@@ -421,7 +486,7 @@ static void test_x86_all_ops(void)
 		random_state(frame, gpr);
 		runs += (uint32_t)diff_run(img, len, with_maps, frame,
 					   14 + rnd(100), gpr, rnd(2),
-					   budget_pick(), 1 + rnd(3));
+					   budget_pick(), 1 + rnd(3), 0);
 		g_free(img);
 	}
 	g_test_message("%u programs: %u refused by the validator, %u ok, "
@@ -431,6 +496,85 @@ static void test_x86_all_ops(void)
 	g_assert_cmpuint(stat_ok, >, n_progs / 10);
 	g_assert_cmpuint(stat_fault, >, n_progs / 10);
 	g_assert_cmpuint(stat_budget, >, n_progs / 20);
+}
+
+/*
+ * Each packet in another environment (run_env), so the translation
+ * switches between prepared contexts; every other program translated
+ * without BMI2 (the register shifts through cl).
+ */
+static void test_x86_envs(void)
+{
+	uint32_t i, runs = 0, n_progs = 1500;
+
+	stat_ok = stat_fault = stat_budget = stat_rejected = 0;
+	for (i = 0; i < n_progs; i++) {
+		uint32_t gpr[NFPE_NUM_GPRS];
+		uint8_t frame[128];
+		int with_maps;
+		size_t len;
+		uint8_t *img = gen_all(&len, &with_maps);
+
+		nfpe__x86jit_no_bmi2 = i & 1;
+		random_state(frame, gpr);
+		runs += (uint32_t)diff_run(img, len, with_maps, frame,
+					   14 + rnd(100), gpr, rnd(2),
+					   budget_pick(), 2 + rnd(4), 1);
+		g_free(img);
+	}
+	nfpe__x86jit_no_bmi2 = 0;
+	g_test_message("%u programs: %u ok, %u faults, %u out of budget "
+		       "(last packet)", n_progs, stat_ok, stat_fault,
+		       stat_budget);
+	g_assert_cmpuint(runs, >, n_progs / 2);
+	g_assert_cmpuint(stat_ok, >, n_progs / 20);
+	g_assert_cmpuint(stat_fault, >, n_progs / 10);
+	g_assert_cmpuint(stat_budget, >, n_progs / 20);
+}
+
+/*
+ * The largest translations per instruction back to back: 1500 map
+ * lookups with the key in MAP space (the largest), then 1500 of div64,
+ * atomic adds on MAP and taken branches.  The code buffer must hold
+ * them (else the program stays interpreted, and diff_run fails).
+ */
+static void test_x86_big(void)
+{
+	struct mct_image *im = mct_image_new(NFPE_PROG_XDP);
+	uint32_t gpr[NFPE_NUM_GPRS] = { 0 }, k;
+	uint8_t frame[64] = { 0 };
+	uint8_t *img;
+	size_t len;
+
+	g_assert_cmpuint(mct_map(im, 1, NFPE_BPF_MAP_HASH, 4, 8, 8), ==, 0);
+	g_assert_cmpuint(mct_map(im, 2, NFPE_BPF_MAP_ARRAY, 4, 16, 4), ==, 1);
+	mct_entry(im, 0, NFPE_ENTRY_MAIN);
+	mct_emit(im, MCT_R(IMMED, 12, 0, 0, 1));
+	mct_emit(im, MCT_R(IMMED, 14, 0, 0, 100));
+	for (k = 0; k < 3000; k++) {
+		switch (k < 1500 ? 0 : k % 4) {
+		case 0:
+			mct_eng(im, 10, 12, NFPE_ENG_MAP_LOOKUP,
+				NFPE_ENG_FLAGS(NFPE_SPACE_MAP, 0));
+			break;
+		case 1:
+			mct_emit(im, MCT_R(DIVU64I, 4, 2, 0, 7));
+			break;
+		case 2:
+			mct_emit(im, MCT_R(AADD_MAP64, 0, 14, 4, 0));
+			break;
+		default:
+			mct_emit(im, MCT_ENC_B(NFPE_OP_BNEI, 12, mct_pc(im) + 1,
+					       5));
+			break;
+		}
+	}
+	mct_emit(im, MCT_R(EXIT, 0, 10, 0, 0));
+	img = mct_image_build(im, &len);
+	mct_image_free(im);
+	g_assert_true(diff_run(img, len, 1, frame, sizeof(frame), gpr, 0,
+			       100000, 2, 0));
+	g_free(img);
 }
 
 /* The benchmark programs, on a few frames each. */
@@ -458,7 +602,7 @@ static void test_x86_bench_progs(void)
 		bench_udp_frame(frame, lens[k / 5] < 42 ? 42 : lens[k / 5],
 				(uint16_t)(53 + k));
 		g_assert_true(diff_run(img, len, maps, frame, lens[k / 5], gpr,
-				       0, 100000, 4));
+				       0, 100000, 4, 0));
 		g_free(img);
 	}
 }
@@ -470,5 +614,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86jit/fused-gen", test_x86_fused_gen);
 	g_test_add_func("/x86jit/all-ops", test_x86_all_ops);
 	g_test_add_func("/x86jit/bench-progs", test_x86_bench_progs);
+	g_test_add_func("/x86jit/envs", test_x86_envs);
+	g_test_add_func("/x86jit/big", test_x86_big);
 	return g_test_run();
 }
