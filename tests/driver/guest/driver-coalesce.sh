@@ -102,6 +102,8 @@ check refuse-rx-tx-differ "refused 'must be equal' $dev rx-usecs 10 tx-usecs 20"
 check refuse-adaptive "refused '' $dev adaptive-rx on"
 check refuse-usecs-irq "refused '' $dev rx-usecs-irq 5"
 check refuse-pkt-rate "refused '' $dev pkt-rate-low 100"
+# what a refusal looks like on this kernel (netlink: the driver's reason)
+echo "# ethtool -C rx-usecs 0 rx-frames 8: $(ethtool -C "$dev" rx-usecs 0 rx-frames 8 2>&1 | tr '\n' ' ')"
 check unchanged-after-refusals "coal_is $dev 50 64"
 check tx-sets-both "ethtool -C $dev tx-usecs 30 && coal_is $dev 30 64"
 check same-rx-tx-accepted "ethtool -C $dev rx-frames 8 tx-frames 8 && coal_is $dev 30 8"

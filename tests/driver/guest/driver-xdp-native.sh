@@ -168,7 +168,7 @@ check aborted-counted "only $d0 p0 xdp_aborted $FRAMES"
 check aborted-nothing-to-stack "grew $d0 p0 rx 0"
 if [ $have_trace = 1 ]; then
     echo 0 > /sys/kernel/tracing/events/xdp/xdp_exception/enable
-    check aborted-tracepoint "n=\$(grep -c 'xdp_exception:.*act=XDP_ABORTED' /sys/kernel/tracing/trace); [ \"\$n\" = $FRAMES ] || die \"xdp_exception \$n times, want $FRAMES\""
+    check aborted-tracepoint "n=\$(grep -c \"xdp_exception: .*action=ABORTED ifindex=\$(cat /sys/class/net/$d0/ifindex)\$\" /sys/kernel/tracing/trace); [ \"\$n\" = $FRAMES ] || die \"xdp_exception \$n times, want $FRAMES\""
 else
     skip aborted-tracepoint "kernel without tracefs events (CONFIG_FTRACE off)"
 fi
