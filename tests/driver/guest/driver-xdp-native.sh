@@ -48,17 +48,18 @@ phase_start() { # BASE CMD...
     phase_end
 }
 
-# sum over the queues of DEV of the per-queue counter rxqN_NAME (or txqN_)
-qsum() {
-    ethtool -S "$1" | awk -v p="^${3:-rx}q[0-9]+_$2:\$" '$1 ~ p { t += $2 } END { print t + 0 }'
-}
+# sum over the queues in an ethtool -S dump FILE of rxqN_NAME (or txqN_)
+qsumf() { awk -v p="^${3:-rx}q[0-9]+_$2:\$" '$1 ~ p { t += $2 } END { print t + 0 }' "$1"; }
+# the same for DEV now (each ethtool -S costs device commands: one per read)
+qsum() { ethtool -S "$1" > /tmp/qsum.dump && qsumf /tmp/qsum.dump "$2" "$3"; }
 ACTS="xdp_drop xdp_pass xdp_tx xdp_redirect xdp_aborted xdp_tx_fail"
 # remember every XDP counter of DEV (and its stack counters) as base
 snap() {
-    for _c in $ACTS; do eval "B_$2_$_c=$(qsum "$1" $_c)"; done
+    ethtool -S "$1" > /tmp/snap.dump
+    for _c in $ACTS; do eval "B_$2_$_c=$(qsumf /tmp/snap.dump $_c)"; done
     eval "B_$2_rx=$(sysfs_stat "$1" rx_packets)"
     eval "B_$2_rxb=$(sysfs_stat "$1" rx_bytes)"
-    eval "B_$2_xmit=$(qsum "$1" xdp_xmit tx)"
+    eval "B_$2_xmit=$(qsumf /tmp/snap.dump xdp_xmit tx)"
 }
 # counter C of DEV (saved as TAG) grew by exactly N since snap
 grew() { # DEV TAG C N
@@ -73,8 +74,13 @@ grew() { # DEV TAG C N
 }
 # every XDP action counter of DEV grew by 0 except ACT by N
 only() { # DEV TAG ACT N
+    ethtool -S "$1" > /tmp/only.dump
     for _c in $ACTS; do
-        if [ "$_c" = "$3" ]; then grew "$1" "$2" "$_c" "$4"; else grew "$1" "$2" "$_c" 0; fi || return
+        _w=0
+        [ "$_c" = "$3" ] && _w=$4
+        _v=$(qsumf /tmp/only.dump "$_c")
+        eval "_b=\$B_$2_$_c"
+        [ $((_v - _b)) = "$_w" ] || die "$1 $_c +$((_v - _b)), want +$_w"
     done
 }
 # wait (up to WAIT s) until counter C of DEV reached base + N, then a
