@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nfp_ebpf: ethtool -i, -S, -g.
+ * nfp_ebpf: ethtool -i, -S, -g, -l, -c/-C.
  *
  * ethtool -S prints, in this order: the device-wide counters and this
  * port's counters from the device's STATS command (names from hw.h), the
@@ -251,7 +251,92 @@ static void nfpe_get_channels(struct net_device *netdev,
 	ch->combined_count = port->num_queues;
 }
 
+/*
+ * Interrupt moderation.  The device has one pair of thresholds per queue,
+ * IRQ_MOD_USECS and IRQ_MOD_PKTS, and applies it to the queue's TX ring and
+ * RX ring alike (one vector serves both): the vector fires after that many
+ * completions, or that long after the first unsignalled one.  So rx-* and
+ * tx-* are one setting; every queue of the port gets the same.
+ */
+#define NFPE_COAL_USECS_DEF	50
+#define NFPE_COAL_FRAMES_DEF	64
+/* what the device accepts (docs/device.md) */
+#define NFPE_COAL_USECS_MAX	1000000
+#define NFPE_COAL_FRAMES_MAX	65535
+
+void nfpe_coalesce_init(struct nfpe_port *port)
+{
+	port->coal_usecs = NFPE_COAL_USECS_DEF;
+	port->coal_frames = NFPE_COAL_FRAMES_DEF;
+}
+
+static int nfpe_get_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct nfpe_port *port = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = port->coal_usecs;
+	ec->rx_max_coalesced_frames = port->coal_frames;
+	ec->tx_coalesce_usecs = port->coal_usecs;
+	ec->tx_max_coalesced_frames = port->coal_frames;
+	return 0;
+}
+
+/*
+ * The new value of a setting the device shares between rx-* and tx-*:
+ * whichever of the two the request changed; both changed must agree.
+ */
+static int nfpe_coal_pick(u32 cur, u32 rx, u32 tx, u32 *val)
+{
+	if (rx != cur && tx != cur && rx != tx)
+		return -EINVAL;
+	*val = rx != cur ? rx : tx;
+	return 0;
+}
+
+static int nfpe_set_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct nfpe_port *port = netdev_priv(netdev);
+	u32 usecs, frames;
+
+	if (nfpe_coal_pick(port->coal_usecs, ec->rx_coalesce_usecs,
+			   ec->tx_coalesce_usecs, &usecs) ||
+	    nfpe_coal_pick(port->coal_frames, ec->rx_max_coalesced_frames,
+			   ec->tx_max_coalesced_frames, &frames)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device moderates a queue's TX and RX together: rx and tx values must be equal");
+		return -EINVAL;
+	}
+	if (usecs > NFPE_COAL_USECS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "usecs above the device's limit of 1000000");
+		return -EINVAL;
+	}
+	if (frames > NFPE_COAL_FRAMES_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "frames above the device's limit of 65535");
+		return -EINVAL;
+	}
+	/* a frame count alone would hold the end of a burst indefinitely */
+	if (frames > 1 && !usecs) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "frames above 1 need usecs: the device has no other limit on how long the last frames of a burst wait");
+		return -EINVAL;
+	}
+	port->coal_usecs = usecs;
+	port->coal_frames = frames;
+	nfpe_rings_write_coalesce(port);
+	return 0;
+}
+
 const struct ethtool_ops nfpe_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_MAX_FRAMES,
 	.get_drvinfo		= nfpe_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= nfpe_get_sset_count,
@@ -259,4 +344,6 @@ const struct ethtool_ops nfpe_ethtool_ops = {
 	.get_ethtool_stats	= nfpe_get_ethtool_stats,
 	.get_ringparam		= nfpe_get_ringparam,
 	.get_channels		= nfpe_get_channels,
+	.get_coalesce		= nfpe_get_coalesce,
+	.set_coalesce		= nfpe_set_coalesce,
 };

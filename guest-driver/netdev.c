@@ -282,6 +282,7 @@ struct nfpe_port *nfpe_port_alloc(struct nfpe_dev *nn, u32 idx)
 	port->idx = idx;
 	port->regs = nn->bar + NFPE_PORT_BASE(idx);
 	port->num_queues = nn->queues_per_port;
+	nfpe_coalesce_init(port);
 
 	netdev->netdev_ops = &nfpe_netdev_ops;
 	netdev->ethtool_ops = &nfpe_ethtool_ops;

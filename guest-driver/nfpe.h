@@ -177,6 +177,11 @@ struct nfpe_port {
 	struct bpf_prog *xdp_prog;	/* native XDP on the host CPU */
 	struct nfpe_port_offload offload;
 	u64 tx_timeouts;
+	/* interrupt moderation of every queue (ethtool -C), kept across
+	 * ring re-creation: IRQ_MOD_USECS, IRQ_MOD_PKTS
+	 */
+	u32 coal_usecs;
+	u32 coal_frames;
 	struct nfpe_r_vec r_vecs[NFPE_MAX_QUEUES];
 };
 
@@ -306,6 +311,7 @@ bool nfpe_tx_enqueue_xdp(struct nfpe_r_vec *r_vec, struct page *page,
 			 u32 len);
 bool nfpe_tx_enqueue_frame(struct nfpe_r_vec *r_vec, struct xdp_frame *xdpf);
 void nfpe_tx_kick(struct nfpe_r_vec *r_vec);
+void nfpe_rings_write_coalesce(struct nfpe_port *port);
 
 /* xdp.c */
 int nfpe_ndo_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
@@ -342,6 +348,7 @@ int nfpe_setup_tc(struct net_device *netdev, enum tc_setup_type type,
 
 /* ethtool.c */
 extern const struct ethtool_ops nfpe_ethtool_ops;
+void nfpe_coalesce_init(struct nfpe_port *port);
 
 /* debugfs.c */
 void nfpe_debugfs_module_init(void);

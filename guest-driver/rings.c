@@ -719,8 +719,27 @@ static void nfpe_queue_hw_write(struct nfpe_r_vec *r_vec, bool on)
 	writel(on ? upper_32_bits(r_vec->rx.desc_dma) : 0, q + NFPE_Q_RX_BASE_HI);
 	writel(on ? r_vec->rx.size : 0, q + NFPE_Q_RX_SIZE);
 	writel(r_vec->vec, q + NFPE_Q_RX_VECTOR);
-	writel(0, q + NFPE_Q_IRQ_MOD_USECS);
-	writel(0, q + NFPE_Q_IRQ_MOD_PKTS);
+	writel(on ? r_vec->port->coal_usecs : 0, q + NFPE_Q_IRQ_MOD_USECS);
+	writel(on ? r_vec->port->coal_frames : 0, q + NFPE_Q_IRQ_MOD_PKTS);
+}
+
+/*
+ * ethtool -C while the rings are live: the moderation registers are not
+ * locked while the port runs and take effect from the next completion.
+ * Down, the values are written when the rings are (nfpe_queue_hw_write).
+ */
+void nfpe_rings_write_coalesce(struct nfpe_port *port)
+{
+	u32 q;
+
+	if (!port->dp_up)
+		return;
+	for (q = 0; q < port->num_queues; q++) {
+		void __iomem *qr = port->r_vecs[q].qregs;
+
+		writel(port->coal_usecs, qr + NFPE_Q_IRQ_MOD_USECS);
+		writel(port->coal_frames, qr + NFPE_Q_IRQ_MOD_PKTS);
+	}
 }
 
 /*
