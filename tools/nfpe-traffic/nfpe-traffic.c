@@ -688,6 +688,11 @@ int main(int argc, char **argv)
             if (!sending) {
                 break;
             }
+            /* nothing to receive: wait for the next send slot (--rate,
+             * --window) instead of spinning on a core */
+            if (wait_ms > 0) {
+                poll(NULL, 0, wait_ms);
+            }
             continue;
         }
         while (poll(&pfd, 1, wait_ms) > 0) {
