@@ -56,6 +56,7 @@ CONFIGURE_FLAGS=(
     --enable-tcg
     --enable-kvm
     --enable-slirp
+    --enable-l2tpv3
     --enable-fdt=system
 )
 

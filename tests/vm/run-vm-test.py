@@ -47,6 +47,7 @@ def main():
     ap.add_argument("--virtio", type=int, default=0)
     ap.add_argument("--nfp-ports", type=int, default=0)
     ap.add_argument("--nfp-wire", action="store_true", help="cable nfp-ebpf ports 0 and 1 (images/nfpe-vm --nfp-wire)")
+    ap.add_argument("--netdev-backend", help="passed to the launcher (images/nfpe-vm --netdev-backend)")
     ap.add_argument("--kunit", action="store_true", help="run the built-in KUnit suites (kunit.enable=1); require their results")
     ap.add_argument("--param", action="append", default=[])
     ap.add_argument("--append", default="")
@@ -96,6 +97,8 @@ def main():
         cmd += ["--nfp-ports", str(a.nfp_ports)]
     if a.nfp_wire:
         cmd += ["--nfp-wire"]
+    if a.netdev_backend:
+        cmd += ["--netdev-backend", a.netdev_backend]
     if a.memory:
         cmd += ["--memory", a.memory]
     if a.smp:

@@ -5,8 +5,11 @@
  * A port of the test VM (images/nfpe-vm) is a QEMU datagram netdev on
  * 127.0.0.1: one Ethernet frame per UDP datagram.  QEMU listens on one UDP
  * port (--to) and sends what the guest transmits to another (--bind).
+ * With --l2tpv3 the port is QEMU's l2tpv3 netdev (UDP mode) instead: every
+ * frame travels behind an L2TPv3 data header (l2tpv3.h).
  */
 #define _GNU_SOURCE /* sendmmsg */
+#include "l2tpv3.h"
 #include "pcap.h"
 
 #include <arpa/inet.h>
@@ -49,6 +52,7 @@ struct opts {
     double duration;
     double send_for;
     long batch;
+    struct l2tpv3 l2tp;
     int verbose;
     bool quiet;
 };
@@ -63,6 +67,10 @@ static void usage(FILE *f)
 "Ports (loopback only):\n"
 "  --to [127.0.0.1:]PORT     where QEMU listens (frames go into the guest)\n"
 "  --bind [127.0.0.1:]PORT   where QEMU sends what the guest transmits\n"
+"  --l2tpv3 SESSION[,COOKIE] the port is an l2tpv3 netdev (udp=on, txsession =\n"
+"                            rxsession = SESSION, 32-bit tx/rxcookie = COOKIE):\n"
+"                            every sent frame gets the L2TPv3 header; received\n"
+"                            datagrams must carry it (else counted as errors)\n"
 "What to send (generated frames unless --pcap-in):\n"
 "  --count N                 frames to send (default 1; 0 = receive only)\n"
 "  --size BYTES              frame size without FCS, >= %d (default 64)\n"
@@ -228,27 +236,34 @@ static void gen_frame(const struct opts *o, uint32_t seq, uint8_t *f)
 
 /*
  * Sends up to @n frames of @tx starting at index @first (wrapping around
- * the list): one sendto, or one sendmmsg for more.  Returns the number
- * sent, or -1 with errno.
+ * the list), each behind the L2TPv3 header if @l2tp is on: one sendmsg, or
+ * one sendmmsg for more.  Returns the number sent, or -1 with errno.
  */
-static int send_frames(int fd, const struct sockaddr_in *to, const struct frame_list *tx, long first, long n)
+static int send_frames(int fd, const struct sockaddr_in *to, const struct l2tpv3 *l2tp,
+                       const struct frame_list *tx, long first, long n)
 {
     static struct mmsghdr msg[1024];
-    static struct iovec iov[1024];
+    static struct iovec iov[1024][2];
 
-    if (n == 1) {
-        const struct frame *f = &tx->v[(size_t)first % tx->n];
-        return sendto(fd, f->data, f->len, 0, (const struct sockaddr *)to, sizeof(*to)) < 0 ? -1 : 1;
-    }
     for (long i = 0; i < n; i++) {
         const struct frame *f = &tx->v[(size_t)(first + i) % tx->n];
-        iov[i].iov_base = f->data;
-        iov[i].iov_len = f->len;
+        struct iovec *v = iov[i];
+
         memset(&msg[i], 0, sizeof(msg[i]));
+        if (l2tp->on) {
+            v->iov_base = (void *)l2tp->hdr;
+            v->iov_len = l2tp->hdr_len;
+            v++;
+        }
+        v->iov_base = f->data;
+        v->iov_len = f->len;
         msg[i].msg_hdr.msg_name = (void *)to;
         msg[i].msg_hdr.msg_namelen = sizeof(*to);
-        msg[i].msg_hdr.msg_iov = &iov[i];
-        msg[i].msg_hdr.msg_iovlen = 1;
+        msg[i].msg_hdr.msg_iov = iov[i];
+        msg[i].msg_hdr.msg_iovlen = l2tp->on ? 2 : 1;
+    }
+    if (n == 1) {
+        return sendmsg(fd, &msg[0].msg_hdr, 0) < 0 ? -1 : 1;
     }
     return sendmmsg(fd, msg, (unsigned)n, 0);
 }
@@ -341,7 +356,7 @@ static void hexdump(const uint8_t *p, uint32_t n)
 enum {
     OPT_TO = 256, OPT_BIND, OPT_COUNT, OPT_SIZE, OPT_DMAC, OPT_SMAC, OPT_SIP, OPT_DIP, OPT_SPORT,
     OPT_DPORT, OPT_PCAP_IN, OPT_REPEAT, OPT_RATE, OPT_WINDOW, OPT_PCAP_OUT, OPT_ECHO, OPT_EXP_PCAP,
-    OPT_EXP_COUNT, OPT_UNORDERED, OPT_TIMEOUT, OPT_DURATION, OPT_SEND_FOR, OPT_BATCH,
+    OPT_EXP_COUNT, OPT_UNORDERED, OPT_TIMEOUT, OPT_DURATION, OPT_SEND_FOR, OPT_BATCH, OPT_L2TPV3,
 };
 
 static const struct option longopts[] = {
@@ -368,6 +383,7 @@ static const struct option longopts[] = {
     { "duration", required_argument, NULL, OPT_DURATION },
     { "send-for", required_argument, NULL, OPT_SEND_FOR },
     { "batch", required_argument, NULL, OPT_BATCH },
+    { "l2tpv3", required_argument, NULL, OPT_L2TPV3 },
     { "verbose", no_argument, NULL, 'v' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -414,6 +430,7 @@ int main(int argc, char **argv)
     uint8_t *rbuf;
     int fd, c, failures = 0;
     long sent = 0, received = 0, good = 0, unexpected = 0, reordered = 0, last_idx = -1;
+    long bad_encap = 0;
     long total;
     double t_start, t_last_tx, t_first_rx = 0, t_last_rx = 0, deadline;
     char err[256];
@@ -467,6 +484,12 @@ int main(int argc, char **argv)
         case OPT_DURATION: o.duration = dbl_arg("--duration", optarg); break;
         case OPT_SEND_FOR: o.send_for = dbl_arg("--send-for", optarg); break;
         case OPT_BATCH: o.batch = num_arg("--batch", optarg, 1, 1024); break;
+        case OPT_L2TPV3:
+            if (l2tpv3_parse(optarg, &o.l2tp, err, sizeof(err))) {
+                fprintf(stderr, "nfpe-traffic: %s\n", err);
+                return 2;
+            }
+            break;
         case 'v': o.verbose++; break;
         case 'q': o.quiet = true; break;
         case 'h': usage(stdout); return 0;
@@ -575,7 +598,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    rbuf = malloc(PCAP_MAX_FRAME);
+    rbuf = malloc(PCAP_MAX_FRAME + L2TPV3_MAX_HDR);
     if (!rbuf) {
         return 2;
     }
@@ -622,7 +645,7 @@ int main(int argc, char **argv)
             if (o.send_for <= 0 && total - sent < n) {
                 n = total - sent;
             }
-            r = send_frames(fd, &o.to, &tx, sent, n);
+            r = send_frames(fd, &o.to, &o.l2tp, &tx, sent, n);
             if (r < 0) {
                 if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
                     continue;
@@ -665,24 +688,45 @@ int main(int argc, char **argv)
             if (!sending) {
                 break;
             }
+            /* nothing to receive: wait for the next send slot (--rate,
+             * --window) instead of spinning on a core */
+            if (wait_ms > 0) {
+                poll(NULL, 0, wait_ms);
+            }
             continue;
         }
         while (poll(&pfd, 1, wait_ms) > 0) {
-            ssize_t n = recv(fd, rbuf, PCAP_MAX_FRAME, MSG_DONTWAIT);
+            ssize_t n = recv(fd, rbuf, PCAP_MAX_FRAME + L2TPV3_MAX_HDR, MSG_DONTWAIT);
+            uint8_t *frame = rbuf;
+
             if (n < 0) {
                 break;
             }
             wait_ms = 0;
+            if (o.l2tp.on) {
+                long hl = l2tpv3_check(&o.l2tp, rbuf, (size_t)n, err, sizeof(err));
+
+                if (hl < 0) {
+                    if (bad_encap < 5) {
+                        fprintf(stderr, "nfpe-traffic: received datagram dropped: %s\n", err);
+                        hexdump(rbuf, (uint32_t)n);
+                    }
+                    bad_encap++;
+                    continue;
+                }
+                frame += hl;
+                n -= hl;
+            }
             received++;
             t_last_rx = now_s();
             if (received == 1) {
                 t_first_rx = t_last_rx;
             }
             if (pout) {
-                pcap_write_frame(pout, rbuf, (uint32_t)n, real_ns());
+                pcap_write_frame(pout, frame, (uint32_t)n, real_ns());
             }
             if (check_content) {
-                long idx = mt_find(&mt, &exp, matched, rbuf, (uint32_t)n);
+                long idx = mt_find(&mt, &exp, matched, frame, (uint32_t)n);
                 if (idx >= 0) {
                     matched[idx] = true;
                     good++;
@@ -696,9 +740,9 @@ int main(int argc, char **argv)
                                 received - 1, n);
                         if ((size_t)(last_idx + 1) < exp.n) {
                             fprintf(stderr, "  compared with expected frame %ld:\n", last_idx + 1);
-                            describe_diff(&exp.v[last_idx + 1], rbuf, (uint32_t)n);
+                            describe_diff(&exp.v[last_idx + 1], frame, (uint32_t)n);
                         }
-                        hexdump(rbuf, (uint32_t)n);
+                        hexdump(frame, (uint32_t)n);
                     }
                     unexpected++;
                 }
@@ -738,6 +782,10 @@ int main(int argc, char **argv)
         if (missing || unexpected || (reordered && !o.unordered)) {
             failures++;
         }
+    }
+    if (bad_encap) {
+        printf("%ld datagrams without the expected L2TPv3 header\n", bad_encap);
+        failures++;
     }
     if (o.expect_count >= 0 && received != o.expect_count) {
         printf("expected %ld frames, received %ld\n", o.expect_count, received);
