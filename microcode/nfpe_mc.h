@@ -221,7 +221,7 @@ void nfpe_run(struct nfpe_prog *prog, const struct nfpe_env *env,
  * program was not translated (it keeps running on the interpreter).
  * nfpe_x86jit_enable returns -NFPE_EOPNOTSUPP on hosts other than x86-64.
  * Uses mmap/mprotect (write, then read+execute), unlike the rest of the
- * library, and is not linked into the QEMU device.  Runs of one
+ * library; the QEMU device uses it with its property engine=x86.  Runs of one
  * translated program must not overlap (its per-run state lives with the
  * translation); runs of different programs may.
  */

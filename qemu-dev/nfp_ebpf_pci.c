@@ -62,6 +62,7 @@ struct NfpEbpfState {
     uint32_t prop_max_progs;
     bool prop_fault_inject;
     uint32_t prop_abi;
+    char *prop_engine;
 
     struct nfpe_core core;
 };
@@ -311,6 +312,15 @@ static void nfp_ebpf_realize(PCIDevice *pdev, Error **errp)
     props.max_progs = s->prop_max_progs;
     props.fault_inject = s->prop_fault_inject;
     props.abi = s->prop_abi;
+    if (!s->prop_engine || !strcmp(s->prop_engine, "interp")) {
+        props.exec = NFPE_EXEC_INTERP;
+    } else if (!strcmp(s->prop_engine, "x86")) {
+        props.exec = NFPE_EXEC_X86;
+    } else {
+        error_setg(errp, "nfp-ebpf: engine must be interp or x86, not '%s'",
+                   s->prop_engine);
+        return;
+    }
     for (i = 0; i < props.ports; i++) {
         qemu_macaddr_default_if_unset(&s->port[i].conf.macaddr);
         memcpy(props.mac[i], s->port[i].conf.macaddr.a, 6);
@@ -455,6 +465,7 @@ static Property nfp_ebpf_properties[] = {
                        NFPE_DEF_MAX_PROGS),
     DEFINE_PROP_BOOL("fault-inject", NfpEbpfState, prop_fault_inject, false),
     DEFINE_PROP_UINT32("x-abi", NfpEbpfState, prop_abi, 0),
+    DEFINE_PROP_STRING("engine", NfpEbpfState, prop_engine),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -474,6 +485,8 @@ static const char *const nfp_ebpf_prop_help[][2] = {
     { "insn-budget", "instructions per packet per program, >= 1" },
     { "max-progs", "program images loaded at once, 1..1024" },
     { "fault-inject", "enable the FAULT_INJECT register (testing)" },
+    { "engine", "what runs programs: interp (default: the microcode "
+      "interpreter) or x86 (its x86-64 translation; x86-64 hosts)" },
     { "x-abi", "report this ABI (major << 16 | minor) instead of the "
       "device's own; 0: own (testing a driver's refusal)" },
 };

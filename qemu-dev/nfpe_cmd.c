@@ -158,6 +158,17 @@ static int nfpe_cmd_load(struct nfpe_core *core, struct nfpe_cmd_ctx *c)
 		trace_nfpe_cmd_load(len, 0, r);
 		return r;
 	}
+	/*
+	 * engine=x86: run the program's x86-64 translation (same results,
+	 * counts and cycles); one the translator refused stays on the
+	 * interpreter, which is said once in the log
+	 */
+	if (core->props.exec == NFPE_EXEC_X86 &&
+	    nfpe_prog_set_exec(prog, NFPE_EXEC_X86) < 0)
+		nfpe_core_log(core, "nfp-ebpf: program of %u instructions runs "
+			      "on the interpreter: %s\n",
+			      nfpe_prog_insn_count(prog),
+			      nfpe_prog_x86_status(prog));
 	/* a nonzero id not in use */
 	do {
 		id = ++core->next_prog_id;

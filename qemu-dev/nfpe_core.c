@@ -281,6 +281,19 @@ bool nfpe_core_init(struct nfpe_core *core, const struct nfpe_props *props,
 		*errmsg = g_strdup("max-progs must be 1..1024");
 		return false;
 	}
+	/*
+	 * The translator is switched on for the whole process: from now on
+	 * every program loaded is also translated, and the programs of a
+	 * device with exec = X86 run the translation (nfpe_cmd.c).
+	 */
+	if (props->exec == NFPE_EXEC_X86 && nfpe_x86jit_enable(1) < 0) {
+		*errmsg = g_strdup("engine=x86 needs an x86-64 host");
+		return false;
+	}
+	if (props->exec != NFPE_EXEC_INTERP && props->exec != NFPE_EXEC_X86) {
+		*errmsg = g_strdup("engine must be interp or x86");
+		return false;
+	}
 
 	core->props = *props;
 	core->ops = ops;

@@ -68,6 +68,7 @@ struct nfpe_props {
 	uint32_t max_progs;	/* loaded images at once */
 	bool fault_inject;	/* NFPE_REG_FAULT_INJECT works */
 	uint32_t abi;		/* ABI reported (testing); 0: NFPE_ABI_* */
+	uint32_t exec;		/* enum nfpe_exec: interpreter or x86-64 */
 	uint8_t mac[NFPE_MAX_PORTS][6];
 };
 

@@ -101,6 +101,14 @@ struct fake *fake_new(const struct nfpe_props *props)
 		nfpe_props_default(&def);
 		props = &def;
 	}
+#ifdef NFPE_TEST_ENGINE_X86
+	/* the -x86 builds: every device runs its programs translated */
+	if (props != &def) {
+		def = *props;
+		props = &def;
+	}
+	def.exec = NFPE_EXEC_X86;
+#endif
 	f->mem = g_malloc0(GUEST_SIZE);
 	f->brk = GUEST_BASE + 4096;
 	f->timer = UINT64_MAX;
