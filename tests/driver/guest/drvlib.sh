@@ -25,9 +25,12 @@ nfpe_dbgdir() { ls -d /sys/kernel/debug/nfp_ebpf/*/ 2>/dev/null | head -n 1; }
 
 # In driver-all (every scenario in one boot) NFPE_PHASE names the scenario:
 # "NFPE-READY <phase>" makes the launcher run that phase's host command
-# (images/nfpe-vm --host-phase), and NFPE_KMEMLEAK_LATER=1 leaves the
+# (images/nfpe-vm --host-phase; "NFPE-DONE <phase>" stops it), and
+# NFPE_KMEMLEAK_LATER=1 leaves the
 # kmemleak pass to the end of the boot.
 ready() { echo "NFPE-READY${NFPE_PHASE:+ $NFPE_PHASE}"; }
+# the host's background load is needed no more: the launcher stops it
+host_done() { echo "NFPE-DONE${NFPE_PHASE:+ $NFPE_PHASE}"; }
 
 # ethtool is part of the initramfs (images/build-initramfs.py): a guest
 # without it is a broken build, not a reason to skip
@@ -95,7 +98,7 @@ NFPE_ERR_COUNTERS='dev_errors dev_bad_register dev_bad_dma dev_bad_ring dev_bad_
 # and native XDP's (driver, per queue)
 NFPE_ACTION_COUNTERS='xdp_aborted xdp_drop xdp_pass xdp_tx tc_ok tc_shot tc_other prog_insns prog_errors xdp_prog_runs xdp_prog_errors tc_prog_runs tc_prog_errors rxqs_xdp_drop rxqs_xdp_pass rxqs_xdp_tx rxqs_xdp_redirect rxqs_xdp_aborted rxqs_xdp_tx_fail txqs_xdp_xmit'
 
-# FILE0 FILE1 DEV N SIZE: the counter checks after the host sent N frames
+# FILE0 FILE1 DEV N SIZE [PREFIX]: the counter checks (names PREFIXcounters-*) after the host sent N frames
 # of SIZE bytes into DEV and the guest echoed each back (echo_setup): the
 # driver (per queue and ndo_get_stats64) and the device's port counters
 # moved by exactly that, `ip -s link` agrees with sysfs, no error anywhere
