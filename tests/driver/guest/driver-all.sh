@@ -1,7 +1,8 @@
 # Scenario "driver-all": every driver scenario in one boot, for kernels that
 # boot slowly (KASAN): one boot and one kmemleak pass instead of one per
 # scenario.  Needs the device with 2 ports and fault-inject=on, and
-# kunit.enable=1 on the kernel command line (run-vm-test.py --kunit).
+# kunit.enable=1 on the kernel command line (with kunit.filter_glob=nfp_ebpf*
+# no built-in suite runs, only the module's, at every load).
 #
 # Each scenario runs as it does alone (driver-NAME.sh, added to the guest
 # too), its KTAP indented as a subtest named NAME (results: guest.NAME.*).

@@ -42,9 +42,10 @@ if grep -qx 'fault_inject 0xf' "${dbg}caps"; then
     m0=$(ethtool -S "$dev" | awk '/^ *rxq[0-9]+_meta_errors:/ { s += $2 } END { print s + 0 }')
     check bad-meta "echo 4 > ${dbg}fault_inject; sleep 2; [ \$(sysfs_stat $dev rx_errors) -gt $e0 ]"
     check bad-meta-counted "[ \$(ethtool -S $dev | awk '/^ *rxq[0-9]+_meta_errors:/ { s += \$2 } END { print s + 0 }') -gt $m0 ]"
-    l0=$(estat "$dev" drv_lost_irqs)
+    # which interrupt goes missing depends on timing, and NAPI's re-check
+    # after re-arming may find the work first: drv_lost_irqs need not move
     check lost-irq "echo 8 > ${dbg}fault_inject; r=\$(sysfs_stat $dev rx_packets); wait_rx $dev \$r 10"
-    check lost-irq-counted "[ \$(estat $dev drv_lost_irqs) -gt $l0 ]"
+    echo "# drv_lost_irqs $(estat "$dev" drv_lost_irqs)"
 fi
 check rmmod-with-traffic nfpe_unload
 host_done
