@@ -17,7 +17,7 @@ check echo-setup echo_setup "$dev"
 nfpe_counters "$dev" > /tmp/traffic-c0
 rx0=$(cval /tmp/traffic-c0 sys_rx_packets)
 ready
-check rx-frames "wait_rx $dev $rx0 $FRAMES || die 'received \$(( \$(sysfs_stat $dev rx_packets) - $rx0 )) of $FRAMES frames'"
+check rx-frames "wait_rx $dev $rx0 $FRAMES || die \"received \$(( \$(sysfs_stat $dev rx_packets) - $rx0 )) of $FRAMES frames\""
 # the last echoes leave after the last frame came in
 sleep 2
 nfpe_counters "$dev" > /tmp/traffic-c1
