@@ -5,7 +5,7 @@
                        [--stock-modules KVER] [--force]
 
 Contents: busybox-static (with applet links), ip and tc from iproute2,
-bpftool, the shared libraries they need (found with ldd), /init
+bpftool, ethtool, the shared libraries they need (found with ldd), /init
 (images/initramfs/init), the guest test scripts (tests/vm/guest/ ->
 /nfpe/tests/), and extra files given with --add (default guest directory
 /nfpe/extra/; e.g. the driver module or BPF objects).
@@ -34,10 +34,11 @@ BINARIES = {
     "/usr/sbin/ip": ["/usr/bin/ip", "/bin/ip", "/sbin/ip", "/usr/sbin/ip"],
     "/usr/sbin/tc": ["/usr/sbin/tc", "/sbin/tc"],
     "/usr/sbin/bpftool": ["/usr/sbin/bpftool"],
+    "/usr/sbin/ethtool": ["/usr/sbin/ethtool", "/sbin/ethtool"],
 }
-PACKAGES = "busybox-static iproute2 bpftool"
+PACKAGES = "busybox-static iproute2 bpftool ethtool"
 # applets we never link because the real tools are installed
-NO_APPLET = {"ip", "tc", "init", "linuxrc"}
+NO_APPLET = {"ip", "tc", "ethtool", "init", "linuxrc"}
 
 
 def die(msg):

@@ -3,13 +3,18 @@
 
     run-vm-test.py --builddir B --scenario NAME [--kernel default|kasan|stock]
                    [--virtio N] [--nfp-ports N] [--kunit] [--param K=V]...
-                   [--traffic-tool PATH --frames N] [--expect-failure TEXT]
+                   [--traffic-tool PATH --frames N] [--host-cmd CMD]
+                   [--host-phase NAME=CMD]... [--nfp-opts K=V,...]
+                   [--expect-failure TEXT]
 
 Boots the VM with images/nfpe-vm (the project's QEMU at
 B/qemu/qemu-system-x86_64 unless NFPE_QEMU names another; missing: the test
 FAILS), writes the console to B/tests/vm/logs/<name>.console.log, parses the
 guest's KTAP, the KUnit KTAP and the guest dmesg (tests/vm/ktap.py) and
-prints one TAP line per result.  Exit status 1 if anything failed.
+prints one TAP line per result.  Exit status 1 if anything failed.  Each
+host command is a result of its own: host.traffic for --host-cmd (and
+--traffic-tool), host.NAME for --host-phase NAME=CMD (run when the guest
+prints "NFPE-READY NAME"; images/nfpe-vm).
 
 --expect-failure TEXT inverts the verdict for harness self-tests: the run
 passes only if it fails with a message containing TEXT.
@@ -27,7 +32,8 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import ktap  # noqa: E402
 
-HOST_RE = re.compile(r"^nfpe-vm: host: (.*)$")
+# "nfpe-vm: host: ..." (--host-cmd) or "nfpe-vm: host[PHASE]: ..." (--host-phase)
+HOST_RE = re.compile(r"^nfpe-vm: host(?:\[([^\]]+)\])?: (.*)$")
 
 
 def bail(msg):
@@ -46,6 +52,8 @@ def main():
     ap.add_argument("--kernel", default="default")
     ap.add_argument("--virtio", type=int, default=0)
     ap.add_argument("--nfp-ports", type=int, default=0)
+    ap.add_argument("--nfp-opts", default="", help="extra ,key=value properties of the nfp-ebpf device, "
+                    "e.g. fault-inject=on (images/nfpe-vm --nfp-opts)")
     ap.add_argument("--nfp-wire", action="store_true", help="cable nfp-ebpf ports 0 and 1 (images/nfpe-vm --nfp-wire)")
     ap.add_argument("--netdev-backend", help="passed to the launcher (images/nfpe-vm --netdev-backend)")
     ap.add_argument("--kunit", action="store_true", help="run the built-in KUnit suites (kunit.enable=1); require their results")
@@ -56,6 +64,8 @@ def main():
     ap.add_argument("--frames", type=int, default=1000)
     ap.add_argument("--frame-size", type=int, default=128)
     ap.add_argument("--host-cmd", help="explicit host command (see images/nfpe-vm)")
+    ap.add_argument("--host-phase", action="append", default=[], metavar="NAME=CMD",
+                    help="host command for the guest's 'NFPE-READY NAME' (repeatable; images/nfpe-vm)")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--memory", default=None)
     ap.add_argument("--smp", type=int, default=None)
@@ -95,6 +105,8 @@ def main():
         cmd += ["--virtio", str(a.virtio)]
     if a.nfp_ports:
         cmd += ["--nfp-ports", str(a.nfp_ports)]
+    if a.nfp_opts:
+        cmd += ["--nfp-opts", a.nfp_opts]
     if a.nfp_wire:
         cmd += ["--nfp-wire"]
     if a.netdev_backend:
@@ -111,6 +123,7 @@ def main():
     if a.traffic_tool:
         port = "V0" if a.virtio else "P0"
         params.append("frames=%d" % a.frames)
+        params.append("frame_size=%d" % a.frame_size)
         # Frames in flight must fit QEMU's host socket buffers (~208 KiB
         # by default) or the host drops them before they reach the guest:
         # at most 64 KiB of frames outstanding, at most 32 frames.
@@ -125,6 +138,8 @@ def main():
         cmd += ["--append", append]
     if host_cmd:
         cmd += ["--host-cmd", host_cmd]
+    for ph in a.host_phase:
+        cmd += ["--host-phase", ph]
     for f in a.add:
         cmd += ["--add", f]
     for q in a.qemu_arg:
@@ -142,20 +157,24 @@ def main():
         bail("the launcher wrote no console log (status %d)" % rc)
 
     rep = ktap.evaluate(text, kunit="require" if a.kunit else "allow")
-    # the host command's own result
-    if host_cmd:
-        hlines = [m.group(1) for m in map(HOST_RE.match, text.splitlines()) if m]
+    # each host command's own result
+    phases = ([""] if host_cmd else []) + [ph.partition("=")[0] for ph in a.host_phase]
+    hmatch = [m for m in map(HOST_RE.match, text.splitlines()) if m]
+    for phase in phases:
+        tname = "host." + (phase or "traffic")
+        ready = "NFPE-READY" + (" " + phase if phase else "")
+        hlines = [m.group(2) for m in hmatch if (m.group(1) or "") == phase]
         st = [l for l in hlines if l.startswith("exit status ")]
         if not st:
-            rep.add("host.traffic", False, "host command did not run or finish (guest never printed NFPE-READY?)", hlines)
-        else:
-            code = int(st[-1].split()[-1])
-            out = [l for l in hlines if not l.startswith(("running:", "exit status "))]
-            msg = next((l for l in reversed(out) if l.strip() and l.strip() not in ("PASS", "FAIL")), "")
-            rep.add("host.traffic", code == 0, msg if code else "", out)
-            for l in out:
-                if l.startswith("sent "):
-                    sys.stderr.write("run-vm-test: traffic: %s\n" % l)
+            rep.add(tname, False, "host command did not run or finish (guest never printed %s?)" % ready, hlines)
+            continue
+        code = int(st[-1].split()[-1])
+        out = [l for l in hlines if not l.startswith(("running:", "exit status "))]
+        msg = next((l for l in reversed(out) if l.strip() and l.strip() not in ("PASS", "FAIL")), "")
+        rep.add(tname, code == 0, msg if code else "", out)
+        for l in out:
+            if l.startswith("sent "):
+                sys.stderr.write("run-vm-test: %s: %s\n" % (tname, l))
     if rc in (124, 125, 126) and not rep.failed:
         rep.add("launcher", False, "launcher status %d" % rc)
     m = re.search(r"nfpe-vm: scenario started ([\d.]+) s after QEMU start", text)

@@ -169,6 +169,27 @@ class KtapTest(unittest.TestCase):
                 "NFPE-DMESG-BEGIN\nx\nNFPE-DMESG-END\nNFPE-EXIT: 0\n")
         self.assertEqual(failures(ktap.evaluate(text)), {})
 
+    def test_nested_guest_scenarios(self):
+        # driver-all: each scenario's KTAP indented under its name, host
+        # command lines and NFPE-READY in between
+        text = ("KTAP version 1\n"
+                "    # Subtest: probe\n    KTAP version 1\n    ok 1 insmod\n    ok 2 rmmod\n    1..2\n"
+                "# probe: 1.0 s\nok 1 probe\n"
+                "    # Subtest: traffic\n    KTAP version 1\n    ok 1 insmod\n    NFPE-READY traffic\n"
+                "nfpe-vm: host[traffic]: exit status 0\n"
+                "    # counted 5\n    not ok 2 counters # rx_packets grew by 5, expected 6\n    1..2\n"
+                "not ok 2 traffic # scenario traffic failed\n"
+                "1..2\nNFPE-DMESG-BEGIN\nx\nNFPE-DMESG-END\nNFPE-EXIT: 1\n")
+        rep = ktap.evaluate(text)
+        names = [r[0] for r in rep.results]
+        for n in ("guest.probe.insmod", "guest.probe.rmmod", "guest.traffic.insmod", "guest.traffic.counters"):
+            self.assertIn(n, names)
+        f = failures(rep)
+        self.assertEqual(f["guest.traffic.counters"], "rx_packets grew by 5, expected 6")
+        # the parent's own line is not a second failure when a child failed
+        self.assertNotIn("guest.traffic", f)
+        self.assertNotIn("guest.structure", f)
+
     def test_cr_lf(self):
         self.assertEqual(failures(ktap.evaluate(GUEST_PASS.replace("\n", "\r\n"))), {})
 

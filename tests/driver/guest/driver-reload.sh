@@ -21,6 +21,7 @@ done
 echo "# $i of $CYCLES cycles"
 check reload-cycles "[ -z '$fail' ] || die '$fail'"
 check final-load "nfpe_load && [ -n \"\$(nfpe_iface 0)\" ] && nfpe_unload"
+host_done
 kmemleak_check
 check dmesg-clean dmesg_clean
 ktap_end
