@@ -1,9 +1,9 @@
-# Scenario "driver-coalesce" (1 port, virtio port v0 as control channel,
-# host: tests/driver/phases-host.sh): interrupt moderation with ethtool
-# -c/-C.  Defaults, refused values (the device's limits, settings it does
-# not have), rx-* and tx-* as one setting; then three traffic phases of
-# $FRAMES frames at a fixed rate, echoed back byte-exact (the host checks),
-# counting the port's vector interrupts (/proc/interrupts) per frame:
+# Scenario "driver-coalesce" (1 port; host phases off, frames, usecs):
+# interrupt moderation with ethtool -c/-C.  Defaults, refused values (the
+# device's limits, settings it does not have), rx-* and tx-* as one
+# setting; then three traffic phases of $FRAMES frames at a fixed rate,
+# echoed back byte-exact (the host checks), counting the port's vector
+# interrupts (/proc/interrupts) per frame:
 #   off                   rx-usecs 0, rx-frames 0
 #   frames                rx-frames 16 (rx-usecs 100000 as the time limit),
 #                         set before an MTU change re-creates the rings
@@ -14,33 +14,20 @@
 . ./lib.sh
 . ./drvlib.sh
 
-# ---- control channel (see phases-host.sh) ----
-ctl_iface() {
-    for d in /sys/class/net/*; do
-        case "$(readlink "$d/device/driver" 2>/dev/null)" in
-            */virtio_net) basename "$d"; return;;
-        esac
-    done
-}
-ctl_setup() {
-    echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6" 2>/dev/null
-    ip link set dev "$1" up promisc on && tc qdisc add dev "$1" clsact
-}
-# ready for the next phase: echo the host's knocks until the phase's
-# frames start to arrive (the host starts them after its first echo);
-# then stop at once, before the host could knock for the next phase.
-phase_go() { tc filter add dev "$CTL" ingress pref 1 matchall action mirred egress redirect dev "$CTL"; }
-phase_end() { tc filter del dev "$CTL" ingress pref 1; }
-# phase_go, then phase_end once CMD (prints a count) exceeds BASE
-phase_start() { # BASE CMD...
+# ---- host phases (run-vm-test --host-phase NAME=CMD) ----
+# ask for phase NAME's traffic: "NFPE-READY NAME" (drvlib.sh ready); the
+# launcher runs that phase's command, one phase at a time.  Not inside
+# `check`, which holds a command's output until it ends.
+host_phase() { NFPE_PHASE=$1; ready; }
+# wait (up to WAIT s, polling every 0.2 s) until CMD (prints a count)
+# exceeds BASE: the phase's first frames have arrived
+frames_start() { # BASE CMD...
     _b=$1; shift
-    phase_go || die "control channel"
     _i=0
     while [ "$("$@")" -le "$_b" ]; do
-        [ $_i -lt $((WAIT * 10)) ] || { phase_end; die "no frames from the host: $*"; }
-        sleep 0.1; _i=$((_i + 1))
+        [ $_i -lt $((WAIT * 5)) ] || die "no frames from the host: $*"
+        sleep 0.2; _i=$((_i + 1))
     done
-    phase_end
 }
 
 # interrupts of port $1's queue vectors, summed over CPUs and queues
@@ -70,12 +57,17 @@ refused() {
     [ -z "$_t" ] || printf '%s' "$out" | grep -q "$_t" || die "no '$_t' in: $out"
 }
 
-# one phase: wait for the host's $FRAMES frames; the port's interrupts
-# meanwhile go to /tmp/irqs-NAME (check runs this in a subshell)
-run_phase() {
+# a phase: phase_begin NAME notes rx_packets and the port's interrupts
+# (r0, i0), then asks for the traffic; run_phase NAME waits for the host's
+# $FRAMES frames, the interrupts meanwhile go to /tmp/irqs-NAME (check
+# runs it in a subshell)
+phase_begin() {
     r0=$(sysfs_stat "$dev" rx_packets)
     i0=$(port_irqs 0)
-    phase_start "$r0" sysfs_stat "$dev" rx_packets
+    host_phase "$1"
+}
+run_phase() {
+    frames_start "$r0" sysfs_stat "$dev" rx_packets
     wait_rx "$dev" "$r0" "$FRAMES" || die "rx +$(($(sysfs_stat "$dev" rx_packets) - r0)) of $FRAMES"
     # the last echoes' TX completions: up to one moderation delay
     sleep 1
@@ -87,11 +79,9 @@ run_phase() {
 ktap_begin
 check insmod nfpe_load
 dev=$(nfpe_iface 0)
-CTL=$(ctl_iface)
-check netdevs "[ -n '$dev' ] && [ -n '$CTL' ] || die 'nfp: $dev, virtio: $CTL'"
-check have-ethtool have_ethtool
+check netdev "[ -n '$dev' ] || die 'no nfp_ebpf netdev'"
+need_ethtool
 check echo-setup echo_setup "$dev"
-check ctl-setup ctl_setup "$CTL"
 check irq-named "[ \$(grep -c 'nfp_ebpf-p0q' /proc/interrupts) -ge 1 ] || die \"\$(cat /proc/interrupts)\""
 check defaults "coal_is $dev 50 64"
 
@@ -110,12 +100,13 @@ check same-rx-tx-accepted "ethtool -C $dev rx-frames 8 tx-frames 8 && coal_is $d
 check device-limits-accepted "ethtool -C $dev rx-usecs 1000000 rx-frames 65535 && coal_is $dev 1000000 65535"
 
 check set-off "ethtool -C $dev rx-usecs 0 rx-frames 0 && coal_is $dev 0 0"
-ready
+phase_begin off
 check phase-off run_phase off
 off=$(cat /tmp/irqs-off 2>/dev/null || echo 0)
 
 check set-frames "ethtool -C $dev rx-usecs 100000 rx-frames 16 && coal_is $dev 100000 16"
 check mtu-keeps-settings "ip link set dev $dev mtu 2000 && ip link set dev $dev mtu 1500 && coal_is $dev 100000 16"
+phase_begin frames
 check phase-frames run_phase frames
 frames=$(cat /tmp/irqs-frames 2>/dev/null || echo 999999)
 
@@ -125,6 +116,7 @@ dbg=$(nfpe_dbgdir)
 check reset-keeps-settings "echo 1 > ${dbg}reset && coal_is $dev 20000 0"
 # after the reset the echo path needs the link back
 sleep 2
+phase_begin usecs
 check phase-usecs run_phase usecs
 usecs=$(cat /tmp/irqs-usecs 2>/dev/null || echo 999999)
 

@@ -1,7 +1,8 @@
-# Scenario "driver-xdp-native" (2 ports, virtio port v0 as control channel,
-# host: tests/driver/phases-host.sh): native XDP (xdpdrv) on the guest CPU,
-# one traffic phase of $FRAMES frames per action, the driver's per-queue
-# counters (ethtool -S rxqN_xdp_*) checked against what was sent:
+# Scenario "driver-xdp-native" (2 ports; host phases drop, pass, tx,
+# aborted, redirect-p1, redirect-p0, both, rmmod): native XDP (xdpdrv) on
+# the guest CPU, one traffic phase of $FRAMES frames per action, the
+# driver's per-queue counters (ethtool -S rxqN_xdp_*) checked against what
+# was sent:
 #   drop      nothing reaches the stack
 #   pass      every frame reaches the stack and, echoed back by tc mirred,
 #             arrives at the host byte-exact (the host checks)
@@ -19,33 +20,20 @@
 PROGS=/nfpe/extra
 PIN=/sys/fs/bpf/nfpe_redirect
 
-# ---- control channel (see phases-host.sh) ----
-ctl_iface() {
-    for d in /sys/class/net/*; do
-        case "$(readlink "$d/device/driver" 2>/dev/null)" in
-            */virtio_net) basename "$d"; return;;
-        esac
-    done
-}
-ctl_setup() {
-    echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6" 2>/dev/null
-    ip link set dev "$1" up promisc on && tc qdisc add dev "$1" clsact
-}
-# ready for the next phase: echo the host's knocks until the phase's
-# frames start to arrive (the host starts them after its first echo);
-# then stop at once, before the host could knock for the next phase.
-phase_go() { tc filter add dev "$CTL" ingress pref 1 matchall action mirred egress redirect dev "$CTL"; }
-phase_end() { tc filter del dev "$CTL" ingress pref 1; }
-# phase_go, then phase_end once CMD (prints a count) exceeds BASE
-phase_start() { # BASE CMD...
+# ---- host phases (run-vm-test --host-phase NAME=CMD) ----
+# ask for phase NAME's traffic: "NFPE-READY NAME" (drvlib.sh ready); the
+# launcher runs that phase's command, one phase at a time.  Not inside
+# `check`, which holds a command's output until it ends.
+host_phase() { NFPE_PHASE=$1; ready; }
+# wait (up to WAIT s, polling every 0.2 s) until CMD (prints a count)
+# exceeds BASE: the phase's first frames have arrived
+frames_start() { # BASE CMD...
     _b=$1; shift
-    phase_go || die "control channel"
     _i=0
     while [ "$("$@")" -le "$_b" ]; do
-        [ $_i -lt $((WAIT * 10)) ] || { phase_end; die "no frames from the host: $*"; }
-        sleep 0.1; _i=$((_i + 1))
+        [ $_i -lt $((WAIT * 5)) ] || die "no frames from the host: $*"
+        sleep 0.2; _i=$((_i + 1))
     done
-    phase_end
 }
 
 # sum over the queues in an ethtool -S dump FILE of rxqN_NAME (or txqN_)
@@ -94,10 +82,11 @@ wait_grew() { # DEV TAG C N
     sleep 1
     grew "$@"
 }
-# one phase: host traffic until DEV's counter C grew by FRAMES
+# one phase (after snap and host_phase): host traffic until DEV's counter
+# C grew by FRAMES
 phase() { # DEV TAG C
     eval "_b=\$B_$2_$3"
-    phase_start "$_b" qsum "$1" "$3" || return
+    frames_start "$_b" qsum "$1" "$3" || return
     wait_grew "$1" "$2" "$3" "$FRAMES"
 }
 # at least N more XDP_TX on DEV than BASE (up to WAIT s)
@@ -126,19 +115,17 @@ ktap_begin
 check insmod nfpe_load
 d0=$(nfpe_iface 0)
 d1=$(nfpe_iface 1)
-CTL=$(ctl_iface)
-check netdevs "[ -n '$d0' ] && [ -n '$d1' ] && [ -n '$CTL' ] || die 'nfp: $d0 $d1, virtio: $CTL'"
-check have-ethtool have_ethtool
-check ctl-setup ctl_setup "$CTL"
+check netdevs "[ -n '$d0' ] && [ -n '$d1' ] || die 'nfp_ebpf netdevs: $d0 $d1'"
+need_ethtool
 # port 0 echoes what reaches its stack (the pass phase); port 1 only sends
 check echo-p0 echo_setup "$d0"
 check up-p1 "echo 1 > /proc/sys/net/ipv6/conf/$d1/disable_ipv6; ip link set dev $d1 up promisc on"
 check mount-bpffs "grep -q ' /sys/fs/bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf"
-ready
 
 # ---- drop ----
 check attach-drop "ip link set dev $d0 xdpdrv obj $PROGS/xdp_drop.bpf.o sec xdp && prog_name_on $d0 xdp_drop"
 snap "$d0" p0
+host_phase drop
 check phase-drop "phase $d0 p0 xdp_drop"
 check drop-counted "only $d0 p0 xdp_drop $FRAMES"
 check drop-nothing-to-stack "grew $d0 p0 rx 0"
@@ -147,6 +134,7 @@ check drop-nothing-to-stack "grew $d0 p0 rx 0"
 check replace-without-force-refused "! ip link set dev $d0 xdpdrv obj $PROGS/xdp_pass.bpf.o sec xdp 2>/dev/null && prog_name_on $d0 xdp_drop"
 check replace-pass "ip -force link set dev $d0 xdpdrv obj $PROGS/xdp_pass.bpf.o sec xdp && prog_name_on $d0 xdp_pass"
 snap "$d0" p0
+host_phase pass
 check phase-pass "phase $d0 p0 xdp_pass"
 check pass-counted "only $d0 p0 xdp_pass $FRAMES"
 check pass-reached-stack "grew $d0 p0 rx $FRAMES"
@@ -156,6 +144,7 @@ check pass-bytes "grew $d0 p0 rxb $((FRAMES * 64))"
 # ---- tx ----
 check replace-tx "ip -force link set dev $d0 xdpdrv obj $PROGS/xdp_tx.bpf.o sec xdp && prog_name_on $d0 xdp_tx"
 snap "$d0" p0
+host_phase tx
 check phase-tx "phase $d0 p0 xdp_tx"
 check tx-counted "only $d0 p0 xdp_tx $FRAMES"
 check tx-nothing-to-stack "grew $d0 p0 rx 0"
@@ -169,6 +158,7 @@ if tracefs; then
     echo 1 > /sys/kernel/tracing/events/xdp/xdp_exception/enable
 fi
 snap "$d0" p0
+host_phase aborted
 check phase-aborted "phase $d0 p0 xdp_aborted"
 check aborted-counted "only $d0 p0 xdp_aborted $FRAMES"
 check aborted-nothing-to-stack "grew $d0 p0 rx 0"
@@ -190,12 +180,14 @@ check devmap-to-p1 "bpftool map update pinned ${PIN}_maps/tx_port key hex 00 00 
 check redirect-attach "bpftool net attach xdpdrv pinned $PIN dev $d0 && prog_name_on $d0 xdp_redirect_map"
 snap "$d0" p0
 snap "$d1" p1
+host_phase redirect-p1
 check phase-redirect-p1 "phase $d0 p0 xdp_redirect"
 check redirect-counted "only $d0 p0 xdp_redirect $FRAMES"
 check redirect-p1-sent "grew $d1 p1 xmit $FRAMES"
 check redirect-nothing-to-stack "grew $d0 p0 rx 0 && grew $d1 p1 rx 0"
 check devmap-to-p0 "bpftool map update pinned ${PIN}_maps/tx_port key hex 00 00 00 00 value hex $(u32_hex "$ifi0")"
 snap "$d0" p0
+host_phase redirect-p0
 check phase-redirect-p0 "phase $d0 p0 xdp_redirect"
 check redirect-same-port-counted "only $d0 p0 xdp_redirect $FRAMES"
 check redirect-p0-sent "grew $d0 p0 xmit $FRAMES"
@@ -207,7 +199,8 @@ check attach-tx-p0 "ip link set dev $d0 xdpdrv obj $PROGS/xdp_tx.bpf.o sec xdp &
 check attach-tx-p1 "ip link set dev $d1 xdpdrv obj $PROGS/xdp_tx.bpf.o sec xdp && prog_name_on $d1 xdp_tx"
 snap "$d0" p0
 snap "$d1" p1
-check phase-both-start "phase_start $B_p0_xdp_tx qsum $d0 xdp_tx"
+host_phase both
+check phase-both-start "frames_start $B_p0_xdp_tx qsum $d0 xdp_tx"
 check phase-both-p0 "wait_grew $d0 p0 xdp_tx $FRAMES"
 check phase-both-p1 "wait_grew $d1 p1 xdp_tx $FRAMES"
 check both-counted "only $d0 p0 xdp_tx $FRAMES && only $d1 p1 xdp_tx $FRAMES"
@@ -215,7 +208,8 @@ check both-counted "only $d0 p0 xdp_tx $FRAMES && only $d1 p1 xdp_tx $FRAMES"
 # ---- rmmod with programs attached and frames flowing ----
 id=$(xdp_id "$d0")
 snap "$d0" p0
-check rmmod-phase-start "phase_start $B_p0_xdp_tx qsum $d0 xdp_tx"
+host_phase rmmod
+check rmmod-phase-start "frames_start $B_p0_xdp_tx qsum $d0 xdp_tx"
 check traffic-flowing "wait_more $d0 $B_p0_xdp_tx 50"
 check rmmod-with-program nfpe_unload
 check netdevs-gone "[ -z \"\$(nfpe_ifaces)\" ]"
