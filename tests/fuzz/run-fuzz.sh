@@ -99,8 +99,10 @@ device)
 		"$work/gen/nfpe-trace-stubs.h" ||
 		mv "$work/gen/nfpe-trace-stubs.h.tmp" \
 			"$work/gen/nfpe-trace-stubs.h"
+	# the core links the translator (property engine=x86)
 	srcs+=("$qd"/nfpe_core.c "$qd"/nfpe_rings.c "$qd"/nfpe_cmd.c
-	       "$qd"/nfpe_pipeline.c "$qd"/nfpe_caps.c "$dt"/dev-test-util.c)
+	       "$qd"/nfpe_pipeline.c "$qd"/nfpe_caps.c "$dt"/dev-test-util.c
+	       "$mc"/x86jit.c "$mc"/x86jit-rt.c)
 	cflags+=(-DNFPE_CORE_STANDALONE -I"$qd" -I"$dt" -I"$work/gen"
 		 $(pkg-config --cflags glib-2.0))
 	libs+=($(pkg-config --libs glib-2.0))
