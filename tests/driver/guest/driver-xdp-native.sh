@@ -20,21 +20,7 @@
 PROGS=/nfpe/extra
 PIN=/sys/fs/bpf/nfpe_redirect
 
-# ---- host phases (run-vm-test --host-phase NAME=CMD) ----
-# ask for phase NAME's traffic: "NFPE-READY NAME" (drvlib.sh ready); the
-# launcher runs that phase's command, one phase at a time.  Not inside
-# `check`, which holds a command's output until it ends.
-host_phase() { NFPE_PHASE=$1; ready; }
-# wait (up to WAIT s, polling every 0.2 s) until CMD (prints a count)
-# exceeds BASE: the phase's first frames have arrived
-frames_start() { # BASE CMD...
-    _b=$1; shift
-    _i=0
-    while [ "$("$@")" -le "$_b" ]; do
-        [ $_i -lt $((WAIT * 5)) ] || die "no frames from the host: $*"
-        sleep 0.2; _i=$((_i + 1))
-    done
-}
+# host phases: host_phase and frames_start (drvlib.sh)
 
 # sum over the queues in an ethtool -S dump FILE of rxqN_NAME (or txqN_)
 qsumf() { awk -v p="^${3:-rx}q[0-9]+_$2:\$" '$1 ~ p { t += $2 } END { print t + 0 }' "$1"; }

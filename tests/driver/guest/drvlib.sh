@@ -32,6 +32,23 @@ ready() { echo "NFPE-READY${NFPE_PHASE:+ $NFPE_PHASE}"; }
 # the host's background load is needed no more: the launcher stops it
 host_done() { echo "NFPE-DONE${NFPE_PHASE:+ $NFPE_PHASE}"; }
 
+# Scenarios with several named host phases (run-vm-test --host-phase
+# NAME=CMD; driver-coalesce, driver-xdp-native):
+# ask for phase NAME's traffic: "NFPE-READY NAME" (ready above); the
+# launcher runs that phase's command, one phase at a time.  Not inside
+# `check`, which holds a command's output until it ends.
+host_phase() { NFPE_PHASE=$1; ready; }
+# wait (up to WAIT s, polling every 0.2 s) until CMD (prints a count)
+# exceeds BASE: the phase's first frames have arrived
+frames_start() { # BASE CMD...
+    _b=$1; shift
+    _i=0
+    while [ "$("$@")" -le "$_b" ]; do
+        [ $_i -lt $((WAIT * 5)) ] || die "no frames from the host: $*"
+        sleep 0.2; _i=$((_i + 1))
+    done
+}
+
 # ethtool is part of the initramfs (images/build-initramfs.py): a guest
 # without it is a broken build, not a reason to skip
 need_ethtool() {
