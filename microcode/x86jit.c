@@ -319,6 +319,16 @@ static void spill(struct em *e)
 	op_m(e, 0, 1, 0x89, RES, CTX, X(res));
 }
 
+/* ...and back after the C call (it may have changed them) */
+static void unspill(struct em *e)
+{
+	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
+	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
+	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
+	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
+	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+}
+
 /*
  * call fn (rdi is the context): rsp is 8 off 16-byte alignment in the
  * code, 16-byte aligned with rbx pushed
@@ -349,11 +359,7 @@ static void call_slow(struct em *e, uint32_t i)
 	spill(e);
 	mov_ri(e, RSI, i);
 	call_c(e, (const void *)nfpe__x86_slow_op);
-	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
-	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
-	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
-	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
-	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	unspill(e);
 	b1(e, 0x85); b1(e, 0xc0);		/* test eax, eax */
 	jcc_stub(e, CC_NE, S_FAULT_MID, i, 0);
 }
@@ -556,11 +562,7 @@ static void emit_lookup(struct em *e, const struct nfpe_dinsn *di,
 	op_r(e, 1, 0x89, RAX, RDX);			/* mov rdx, rax */
 	op_m(e, 0, 1, 0x8b, RDI, CTX, X(maps));
 	call_c(e, (const void *)nfpe_map_prog_lookup);
-	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
-	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
-	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
-	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
-	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	unspill(e);
 	st_g(e, di->d, RAX);
 	op_m(e, 0, 0, 0xc7, 0, TB, GR(di->d + 1u));
 	b4(e, 0);
@@ -623,11 +625,7 @@ static void emit_adj(struct em *e, const struct nfpe_dinsn *di)
 	op_r(e, 1, 0x89, TB, RDI);			/* mov rdi, rdx (t) */
 	mov_ri(e, RDX, di->tgt);
 	call_c(e, (const void *)nfpe__eng_adj);
-	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
-	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
-	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
-	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
-	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	unspill(e);
 	alu_ri(e, 1, 0, STALL, nfpe__eng_latency(di->tgt, 0, 0));
 	st_g(e, di->d, RAX);
 	b1(e, 0x48); b1(e, 0xc1); b1(e, 0xe8); b1(e, 32);	/* shr rax,32 */
