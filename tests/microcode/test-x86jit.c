@@ -469,11 +469,15 @@ static uint8_t *gen_all(size_t *len, int *with_maps)
 	return img;
 }
 
-/* NFPE_X86JIT_PROGS=N: N programs instead (a longer run by hand) */
-static void test_x86_all_ops(void)
+/*
+ * n_progs programs of gen_all, each on first_pkts + rnd(pkt_spread)
+ * packets (each in another environment with envs), every other one
+ * translated without BMI2 with flip_bmi2; returns the programs run.
+ */
+static uint32_t run_gen_all(uint32_t n_progs, uint32_t first_pkts,
+			    uint32_t pkt_spread, int envs, int flip_bmi2)
 {
-	const char *env = g_getenv("NFPE_X86JIT_PROGS");
-	uint32_t i, runs = 0, n_progs = env ? (uint32_t)atoi(env) : X_PROGS;
+	uint32_t i, runs = 0;
 
 	stat_ok = stat_fault = stat_budget = stat_rejected = 0;
 	for (i = 0; i < n_progs; i++) {
@@ -483,12 +487,25 @@ static void test_x86_all_ops(void)
 		size_t len;
 		uint8_t *img = gen_all(&len, &with_maps);
 
+		nfpe__x86jit_no_bmi2 = flip_bmi2 && (i & 1);
 		random_state(frame, gpr);
 		runs += (uint32_t)diff_run(img, len, with_maps, frame,
 					   14 + rnd(100), gpr, rnd(2),
-					   budget_pick(), 1 + rnd(3), 0);
+					   budget_pick(),
+					   first_pkts + rnd(pkt_spread), envs);
 		g_free(img);
 	}
+	nfpe__x86jit_no_bmi2 = 0;
+	return runs;
+}
+
+/* NFPE_X86JIT_PROGS=N: N programs instead (a longer run by hand) */
+static void test_x86_all_ops(void)
+{
+	const char *env = g_getenv("NFPE_X86JIT_PROGS");
+	uint32_t n_progs = env ? (uint32_t)atoi(env) : X_PROGS;
+	uint32_t runs = run_gen_all(n_progs, 1, 3, 0, 0);
+
 	g_test_message("%u programs: %u refused by the validator, %u ok, "
 		       "%u faults, %u out of budget (last packet)", n_progs,
 		       stat_rejected, stat_ok, stat_fault, stat_budget);
@@ -505,24 +522,9 @@ static void test_x86_all_ops(void)
  */
 static void test_x86_envs(void)
 {
-	uint32_t i, runs = 0, n_progs = 1500;
+	uint32_t n_progs = 1500;
+	uint32_t runs = run_gen_all(n_progs, 2, 4, 1, 1);
 
-	stat_ok = stat_fault = stat_budget = stat_rejected = 0;
-	for (i = 0; i < n_progs; i++) {
-		uint32_t gpr[NFPE_NUM_GPRS];
-		uint8_t frame[128];
-		int with_maps;
-		size_t len;
-		uint8_t *img = gen_all(&len, &with_maps);
-
-		nfpe__x86jit_no_bmi2 = i & 1;
-		random_state(frame, gpr);
-		runs += (uint32_t)diff_run(img, len, with_maps, frame,
-					   14 + rnd(100), gpr, rnd(2),
-					   budget_pick(), 2 + rnd(4), 1);
-		g_free(img);
-	}
-	nfpe__x86jit_no_bmi2 = 0;
 	g_test_message("%u programs: %u ok, %u faults, %u out of budget "
 		       "(last packet)", n_progs, stat_ok, stat_fault,
 		       stat_budget);
