@@ -91,30 +91,23 @@ cdelta_is() {
             if (b - a != e) { print n " grew by " b - a ", expected " e; exit 1 }
         }' "$1" "$2"
 }
-# FILE NAME...: every NAME is present and 0
-czero() {
-    _f=$1; shift
-    awk -v names="$*" '
+# ZERO FILE NAME...: every NAME is present in FILE (and 0 if ZERO is 1)
+cnames() {
+    _z=$1 _f=$2; shift 2
+    awk -v names="$*" -v zero="$_z" '
         { v[$1] = $2 }
         END {
             k = split(names, n, " ")
             for (i = 1; i <= k; i++) {
                 if (!(n[i] in v)) { print "counter " n[i] " missing"; exit 1 }
-                if (v[n[i]] != 0) { print "counter " n[i] " is " v[n[i]] ", expected 0"; exit 1 }
+                if (zero && v[n[i]] != 0) { print "counter " n[i] " is " v[n[i]] ", expected 0"; exit 1 }
             }
         }' "$_f"
 }
+# FILE NAME...: every NAME is present and 0
+czero() { cnames 1 "$@"; }
 # FILE NAME...: every NAME is present
-cpresent() {
-    _f=$1; shift
-    awk -v names="$*" '
-        { v[$1] = $2 }
-        END {
-            k = split(names, n, " ")
-            for (i = 1; i <= k; i++)
-                if (!(n[i] in v)) { print "counter " n[i] " missing"; exit 1 }
-        }' "$_f"
-}
+cpresent() { cnames 0 "$@"; }
 # FILE A B: counters A and B are present and equal
 csame() {
     awk -v x="$2" -v y="$3" '
