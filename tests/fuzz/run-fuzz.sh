@@ -60,12 +60,13 @@ mc="$src/microcode"
 jc="$src/jit/core"
 ju="$src/jit/user"
 srcs=("$here/fuzz-$target.c")
-for f in fmt opinfo caps cost image prog interp maps; do
-	srcs+=("$mc/$f.c")
+# the whole microcode library, as microcode/sources.txt lists it
+for f in $(sed 's/#.*//' "$mc/sources.txt"); do
+	srcs+=("$mc/$f")
 done
 cflags=(-I"$src/include" -I"$mc" -I"$here")
 libs=()
-deps=("$src"/include/nfpe/*.h "$mc"/*.h "$here"/*.h "$0")
+deps=("$src"/include/nfpe/*.h "$mc"/*.h "$mc"/sources.txt "$here"/*.h "$0")
 maxlen=8192
 extra=()
 case "$target" in
@@ -74,7 +75,7 @@ image)
 jit-insns)
 	corpus=jit-insns
 	srcs+=("$jc"/jit.c "$jc"/analysis.c "$jc"/codegen.c "$jc"/fmt.c
-	       "$ju"/analyze.c "$mc"/disasm.c)
+	       "$ju"/analyze.c)
 	cflags+=(-I"$jc" -I"$ju")
 	deps+=("$jc"/*.h "$ju"/*.h "$src"/jit/*.h)
 	maxlen=3074 ;;
@@ -99,10 +100,8 @@ device)
 		"$work/gen/nfpe-trace-stubs.h" ||
 		mv "$work/gen/nfpe-trace-stubs.h.tmp" \
 			"$work/gen/nfpe-trace-stubs.h"
-	# the core links the translator (property engine=x86)
 	srcs+=("$qd"/nfpe_core.c "$qd"/nfpe_rings.c "$qd"/nfpe_cmd.c
-	       "$qd"/nfpe_pipeline.c "$qd"/nfpe_caps.c "$dt"/dev-test-util.c
-	       "$mc"/x86jit.c "$mc"/x86jit-rt.c)
+	       "$qd"/nfpe_pipeline.c "$qd"/nfpe_caps.c "$dt"/dev-test-util.c)
 	cflags+=(-DNFPE_CORE_STANDALONE -I"$qd" -I"$dt" -I"$work/gen"
 		 $(pkg-config --cflags glib-2.0))
 	libs+=($(pkg-config --libs glib-2.0))
