@@ -7,8 +7,13 @@
  *                 (offloaded maps keep their contents)
  *   fault_inject  NFPE_REG_FAULT_INJECT (bits the FAULT_INJECT cap offers)
  *   echo          read: run an ECHO command, print 0 or the error
+ *   fail_rx_alloc/  the kernel's fault injection attributes (probability,
+ *                 interval, times, verbose, ...; kernels with
+ *                 CONFIG_FAULT_INJECTION_DEBUG_FS): RX buffer allocations
+ *                 fail as they say, as under memory pressure
  *
- * The VM tests use reset and fault_inject to drive the recovery paths.
+ * The VM tests use reset and fault_inject to drive the recovery paths,
+ * fail_rx_alloc to check that a short RX ring loses no packet.
  */
 #include <linux/kernel.h>
 #include <linux/debugfs.h>
@@ -18,6 +23,11 @@
 #include "nfpe.h"
 
 static struct dentry *nfpe_debugfs_root;
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/* each device's fail_rx_alloc starts as a copy: probability 0, times 1 */
+static DECLARE_FAULT_ATTR(nfpe_fail_rx_alloc_off);
+#endif
 
 static int nfpe_caps_show(struct seq_file *m, void *v)
 {
@@ -102,6 +112,11 @@ void nfpe_debugfs_init(struct nfpe_dev *nn)
 	debugfs_create_file("echo", 0400, nn->debugfs, nn, &nfpe_echo_fops);
 	debugfs_create_file_unsafe("fault_inject", 0600, nn->debugfs, nn,
 				   &nfpe_fault_fops);
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	nn->fail_rx_alloc = nfpe_fail_rx_alloc_off;
+	fault_create_debugfs_attr("fail_rx_alloc", nn->debugfs,
+				  &nn->fail_rx_alloc);
+#endif
 }
 
 void nfpe_debugfs_exit(struct nfpe_dev *nn)

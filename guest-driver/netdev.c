@@ -84,8 +84,11 @@ void nfpe_dp_stop(struct nfpe_port *port)
 	WRITE_ONCE(port->dp_up, false);
 	/* ndo_xdp_xmit callers run under RCU */
 	synchronize_net();
-	for (q = 0; q < port->num_queues; q++)
+	for (q = 0; q < port->num_queues; q++) {
 		napi_disable(&port->r_vecs[q].napi);
+		/* armed only by the poll, which cannot run any more */
+		del_timer_sync(&port->r_vecs[q].refill_timer);
+	}
 	nfpe_rings_hw_disable(port);
 	for (q = 0; q < port->num_queues; q++)
 		if (port->r_vecs[q].irq_requested)
@@ -310,6 +313,7 @@ struct nfpe_port *nfpe_port_alloc(struct nfpe_dev *nn, u32 idx)
 		u64_stats_init(&r_vec->tx.stats.syncp);
 		u64_stats_init(&r_vec->tx.cstats.syncp);
 		netif_napi_add(netdev, &r_vec->napi, nfpe_poll);
+		timer_setup(&r_vec->refill_timer, nfpe_rx_refill_retry, 0);
 		snprintf(r_vec->irq_name, sizeof(r_vec->irq_name), "%s-p%uq%u",
 			 NFPE_DRV_NAME, idx, q);
 		err = request_irq(r_vec->irq, nfpe_ring_irq, 0, r_vec->irq_name,

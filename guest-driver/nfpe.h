@@ -18,7 +18,9 @@
 #include <linux/mutex.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
+#include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/fault-inject.h>
 #include <net/xdp.h>
 
 #include <nfpe/hw.h>
@@ -154,6 +156,8 @@ struct nfpe_r_vec {
 	char irq_name[IFNAMSIZ + 24];
 	struct nfpe_tx_ring tx;
 	struct nfpe_rx_ring rx;
+	/* polls again soon while the RX ring is starved (rings.c) */
+	struct timer_list refill_timer;
 };
 
 /*
@@ -230,6 +234,10 @@ struct nfpe_dev {
 	u32 reset_burst;		/* resets asked for in the window */
 	struct delayed_work service_work;
 	struct dentry *debugfs;
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	/* debugfs fail_rx_alloc/: make RX buffer allocations fail */
+	struct fault_attr fail_rx_alloc;
+#endif
 
 	/* offload (offload.c): the kernel's handle, offloaded maps (rtnl) */
 	struct bpf_offload_dev *bpf_dev;
@@ -299,6 +307,7 @@ void nfpe_rings_free(struct nfpe_port *port);
 void nfpe_rings_hw_enable(struct nfpe_port *port);
 void nfpe_rings_hw_disable(struct nfpe_port *port);
 int nfpe_poll(struct napi_struct *napi, int budget);
+void nfpe_rx_refill_retry(struct timer_list *t);
 netdev_tx_t nfpe_start_xmit(struct sk_buff *skb, struct net_device *netdev);
 irqreturn_t nfpe_ring_irq(int irq, void *data);
 void nfpe_r_vec_arm(struct nfpe_r_vec *r_vec);
@@ -355,5 +364,15 @@ void nfpe_debugfs_module_init(void);
 void nfpe_debugfs_module_exit(void);
 void nfpe_debugfs_init(struct nfpe_dev *nn);
 void nfpe_debugfs_exit(struct nfpe_dev *nn);
+
+/* an RX buffer allocation should fail now (debugfs fail_rx_alloc/) */
+static inline bool nfpe_fail_rx_alloc(struct nfpe_dev *nn)
+{
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	return should_fail(&nn->fail_rx_alloc, 1);
+#else
+	return false;
+#endif
+}
 
 #endif /* NFPE_DRV_H */

@@ -12,7 +12,8 @@
  *
  * Refill never drops a packet: when no page can be allocated the ring
  * simply runs with fewer buffers (the device then leaves packets queued
- * in the backend) and the service work retries.
+ * in the backend) and the poll retries at the next tick (refill_timer),
+ * the service work every second as a fallback.
  */
 #include <linux/kernel.h>
 #include <linux/dma-mapping.h>
@@ -79,6 +80,8 @@ static int nfpe_rx_buf_alloc(struct nfpe_port *port, struct nfpe_rx_ring *rx,
 	struct page *page;
 	dma_addr_t dma;
 
+	if (nfpe_fail_rx_alloc(port->nn))
+		return -ENOMEM;
 	page = alloc_pages(gfp | __GFP_NOWARN | __GFP_COMP, rx->order);
 	if (!page)
 		return -ENOMEM;
@@ -534,7 +537,22 @@ static int nfpe_rx_poll(struct nfpe_r_vec *r_vec, int budget)
 	}
 	if (done || rx->starved)
 		nfpe_rx_refill(r_vec, GFP_ATOMIC, true);
+	/*
+	 * Still short: a ring with no buffer left raises no interrupt, and
+	 * the service work's once a second would let the device hold frames
+	 * that long.  Retry at the next tick (not a NAPI spin: allocations
+	 * may keep failing for a while).
+	 */
+	if (rx->starved)
+		mod_timer(&r_vec->refill_timer, jiffies + 1);
 	return done;
+}
+
+void nfpe_rx_refill_retry(struct timer_list *t)
+{
+	struct nfpe_r_vec *r_vec = from_timer(r_vec, t, refill_timer);
+
+	napi_schedule(&r_vec->napi);
 }
 
 /* Work the device finished that this vector has not processed yet. */
