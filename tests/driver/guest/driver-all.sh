@@ -9,7 +9,8 @@
 # With NFPE_PHASE=NAME its `ready` prints "NFPE-READY NAME", and the
 # launcher runs the host command given for that phase
 # (run-vm-test.py --host-phase NAME=CMD); `host_done` prints
-# "NFPE-DONE NAME", which stops it.  kmemleak runs once, at the end, over
+# "NFPE-DONE NAME", which stops it (rx-pressure asks for its two host
+# phases by their own names, pressure-some and pressure-dry).  kmemleak runs once, at the end, over
 # every load of the module (NFPE_KMEMLEAK_LATER=1 for the scenarios).
 # recovery comes last: it makes the driver log errors on purpose, which
 # the other scenarios' dmesg checks would count.
@@ -19,13 +20,14 @@
 # frame_size, mtu_frame_size (must match the host phase commands).
 . ./lib.sh
 . ./drvlib.sh
-PHASES=${NFPE_PHASES:-probe traffic two-ports mtu reload recovery}
+PHASES=${NFPE_PHASES:-probe traffic two-ports mtu rx-pressure reload recovery}
 
 phase_env() {
     case "$1" in
     traffic) echo "NFPE_FRAMES=${NFPE_TRAFFIC_FRAMES:-2000} NFPE_FRAME_SIZE=${NFPE_FRAME_SIZE:-128}";;
     two-ports) echo "NFPE_FRAMES=${NFPE_TWO_PORTS_FRAMES:-1000} NFPE_FRAME_SIZE=${NFPE_FRAME_SIZE:-128}";;
     mtu) echo "NFPE_FRAMES=${NFPE_MTU_FRAMES:-200} NFPE_FRAME_SIZE=${NFPE_MTU_FRAME_SIZE:-8000}";;
+    rx-pressure) echo "NFPE_FRAMES=2000 NFPE_FRAME_SIZE=128";;
     reload) echo "NFPE_CYCLES=${NFPE_RELOAD_CYCLES:-20}";;
     esac
 }

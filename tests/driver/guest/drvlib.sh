@@ -145,6 +145,7 @@ NFPE_ACTION_COUNTERS='xdp_aborted xdp_drop xdp_pass xdp_tx tc_ok tc_shot tc_othe
 # of SIZE bytes into DEV and the guest echoed each back (echo_setup): the
 # driver (per queue and ndo_get_stats64) and the device's port counters
 # moved by exactly that, `ip -s link` agrees with sysfs, no error anywhere
+# (the counters of ECHO_ERR_COUNTERS if set, else NFPE_ERR_COUNTERS)
 check_echo_counters() {
     _p=$6
     check "${_p}counters-stats64" "cdelta_is $1 $2 sys_rx_packets $4 && cdelta_is $1 $2 sys_tx_packets $4 &&
@@ -156,7 +157,7 @@ check_echo_counters() {
         csame $2 rxqs_packets sys_rx_packets && csame $2 txqs_packets sys_tx_packets"
     check "${_p}counters-device-port" "cdelta_is $1 $2 rx_packets $4 && cdelta_is $1 $2 tx_packets $4 &&
         cdelta_is $1 $2 rx_bytes $(($4 * $5)) && cdelta_is $1 $2 tx_bytes $(($4 * $5))"
-    check "${_p}counters-no-errors" "czero $2 $NFPE_ERR_COUNTERS"
+    check "${_p}counters-no-errors" "czero $2 ${ECHO_ERR_COUNTERS:-$NFPE_ERR_COUNTERS}"
     check "${_p}counters-actions" "cpresent $2 $NFPE_ACTION_COUNTERS"
 }
 
