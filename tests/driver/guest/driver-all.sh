@@ -10,8 +10,9 @@
 # launcher runs the host command given for that phase
 # (run-vm-test.py --host-phase NAME=CMD); `host_done` prints
 # "NFPE-DONE NAME", which stops it (rx-pressure asks for its two host
-# phases by their own names, pressure-some and pressure-dry).  kmemleak runs once, at the end, over
-# every load of the module (NFPE_KMEMLEAK_LATER=1 for the scenarios).
+# phases by their own names, pressure-some and pressure-dry).  kmemleak
+# runs once, at the end, over every load of the module
+# (NFPE_KMEMLEAK_LATER=1 for the scenarios).
 # recovery comes last: it makes the driver log errors on purpose, which
 # the other scenarios' dmesg checks would count.
 #
