@@ -309,24 +309,30 @@ static void carry_in(struct em *e)
 	b1(e, 0xff);
 }
 
-/* The run state into the context, for the C runtime. */
+/*
+ * The run state's registers and their context fields, moved with OPC:
+ * 0x89 (mov to memory) or 0x8b (mov from memory).  One list, so the
+ * spill and the reload cannot disagree.
+ */
+static void move_state(struct em *e, uint32_t opc)
+{
+	op_m(e, 0, 1, opc, TB, CTX, X(t));
+	op_m(e, 0, 0, opc, LEFT, CTX, X(left));
+	op_m(e, 0, 1, opc, ISSUE, CTX, X(issue));
+	op_m(e, 0, 1, opc, STALL, CTX, X(stall));
+	op_m(e, 0, 1, opc, RES, CTX, X(res));
+}
+
+/* The run state into the context, for the C runtime... */
 static void spill(struct em *e)
 {
-	op_m(e, 0, 1, 0x89, TB, CTX, X(t));
-	op_m(e, 0, 0, 0x89, LEFT, CTX, X(left));
-	op_m(e, 0, 1, 0x89, ISSUE, CTX, X(issue));
-	op_m(e, 0, 1, 0x89, STALL, CTX, X(stall));
-	op_m(e, 0, 1, 0x89, RES, CTX, X(res));
+	move_state(e, 0x89);
 }
 
 /* ...and back after the C call (it may have changed them) */
 static void unspill(struct em *e)
 {
-	op_m(e, 0, 1, 0x8b, TB, CTX, X(t));
-	op_m(e, 0, 0, 0x8b, LEFT, CTX, X(left));
-	op_m(e, 0, 1, 0x8b, ISSUE, CTX, X(issue));
-	op_m(e, 0, 1, 0x8b, STALL, CTX, X(stall));
-	op_m(e, 0, 1, 0x8b, RES, CTX, X(res));
+	move_state(e, 0x8b);
 }
 
 /*
