@@ -161,10 +161,7 @@ bpftool_maps() {
 }
 
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check port-up port_up "$dev"
 check mount-bpffs mount_bpffs
 check ethtool "have_dstat || die 'no $ETHTOOL (vm-bench.py adds the host one)'"

@@ -30,10 +30,7 @@ ECHO_ERR_COUNTERS=$(echo "$NFPE_ERR_COUNTERS" | sed 's/ rxqs_alloc_fail / /')
 
 ktap_begin
 need_ethtool
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 dbg=$(nfpe_dbgdir)
 check fail-rx-alloc-present "[ -f '${dbg}fail_rx_alloc/probability' ] ||
     die 'no ${dbg}fail_rx_alloc/ (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS?)'"

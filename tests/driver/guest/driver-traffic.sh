@@ -9,10 +9,7 @@
 SIZE=${NFPE_FRAME_SIZE:-128}
 ktap_begin
 need_ethtool
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check echo-setup echo_setup "$dev"
 nfpe_counters "$dev" > /tmp/traffic-c0
 rx0=$(cval /tmp/traffic-c0 sys_rx_packets)

@@ -38,6 +38,14 @@ nfpe_iface() {
     shift "$_k"
     echo "$1"
 }
+# insmod and DEV = port 0's netdev (results insmod, netdev-present); the
+# scenario ends there (status 1) without one: nothing after could run
+nfpe_load_port0() {
+    check insmod nfpe_load
+    dev=$(nfpe_iface 0)
+    check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
+    [ -n "$dev" ] || { ktap_end; exit 1; }
+}
 nfpe_dbgdir() { ls -d /sys/kernel/debug/nfp_ebpf/*/ 2>/dev/null | head -n 1; }
 
 # In driver-all (every scenario in one boot) NFPE_PHASE names the scenario:

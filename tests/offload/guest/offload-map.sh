@@ -11,10 +11,7 @@
 . ./offlib.sh
 SIZE=${NFPE_SIZE:-64}
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check port-up port_up "$dev"
 check xdpoffload-count "ip link set dev $dev xdpoffload obj $PROGS/xdp_count.bpf.o sec xdp"
 mid=$(map_id counts)

@@ -10,10 +10,7 @@
 . ./drvlib.sh
 . ./offlib.sh
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 pci=$(basename "$(readlink /sys/class/net/$dev/device)")
 drv=/sys/bus/pci/drivers/nfp_ebpf
 check port-up port_up "$dev"

@@ -5,10 +5,7 @@
 . ./drvlib.sh
 . ./offlib.sh
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check port-up port_up "$dev"
 off() { ip link set dev "$dev" xdpoffload obj "$PROGS/$1.bpf.o" sec xdp; }
 check unsupported-helper "must_fail_with 'nfp-ebpf: insn 0: helper bpf_get_smp_processor_id (8) not supported by the device' off bad_helper"

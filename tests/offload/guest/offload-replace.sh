@@ -8,10 +8,7 @@
 . ./drvlib.sh
 . ./offlib.sh
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check port-up port_up "$dev"
 check xdpoffload-drop "ip link set dev $dev xdpoffload obj $PROGS/xdp_drop.bpf.o sec xdp"
 # xdp_drop + xdp_pass reaches the frames sent (WAIT seconds at most)

@@ -18,10 +18,7 @@
 SECS=${NFPE_STORM_SECONDS:-20}
 SEED=${NFPE_SEED:-0}
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 bdf=$(basename "$(readlink "/sys/class/net/$dev/device")")
 echo "# device $bdf ($dev)"
 check unbind "echo $bdf > /sys/bus/pci/drivers/nfp_ebpf/unbind"

@@ -30,10 +30,7 @@ SENT=${NFPE_SENT:-100:200}
 FLAP_EVERY=${NFPE_FLAP_EVERY:-2}
 BPF=/sys/fs/bpf/soak
 ktap_begin
-check insmod nfpe_load
-dev=$(nfpe_iface 0)
-check netdev-present "[ -n '$dev' ] || die 'no nfp_ebpf interface'"
-[ -n "$dev" ] || { ktap_end; exit 1; }
+nfpe_load_port0
 check port-up port_up "$dev"
 mount_bpffs
 mkdir -p $BPF
